@@ -1,0 +1,44 @@
+/**
+ * @since 0.1.0
+ */
+export * as ApiError from "./ApiError.js"
+/**
+ * @since 0.1.0
+ */
+export * as AuthError from "./AuthError.js"
+/**
+ * @since 0.1.0
+ */
+export * as ConfigurationError from "./ConfigurationError.js"
+/**
+ * @since 0.1.0
+ */
+export * as HtmlForm from "./HtmlForm.js"
+/**
+ * @since 0.1.0
+ */
+export * as LoginBrowser from "./LoginBrowser.js"
+/**
+ * @since 0.1.0
+ */
+export * as Md5 from "./Md5.js"
+/**
+ * @since 0.1.0
+ */
+export * as Params from "./Params.js"
+/**
+ * @since 0.1.0
+ */
+export * as Signer from "./Signer.js"
+/**
+ * @since 0.1.0
+ */
+export * as Token from "./Token.js"
+/**
+ * @since 0.1.0
+ */
+export * as TokenStore from "./TokenStore.js"
+/**
+ * @since 0.1.0
+ */
+export * as TransportError from "./TransportError.js"
