@@ -42,3 +42,23 @@ export * as TokenStore from "./TokenStore.js"
  * @since 0.1.0
  */
 export * as TransportError from "./TransportError.js"
+/**
+ * @since 0.1.0
+ */
+export * as ApiHttp from "./ApiHttp.js"
+/**
+ * @since 0.1.0
+ */
+export * as ApiProxy from "./ApiProxy.js"
+/**
+ * @since 0.1.0
+ */
+export * as OAuth from "./OAuth.js"
+/**
+ * @since 0.1.0
+ */
+export * as TokenRefresh from "./TokenRefresh.js"
+/**
+ * @since 0.1.0
+ */
+export * as ResultError from "./ResultError.js"

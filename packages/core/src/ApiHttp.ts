@@ -1,0 +1,151 @@
+/**
+ * The HTTP exchange under every API call and OAuth request of both APIs: one request with the wire parameters
+ * in a form body (or, when asked, the query), a time limit, and a body read as JSON whatever its content type
+ * says. Transport failures come out as the typed errors of `TransportError`, with URLs stripped of queries.
+ *
+ * @since 0.1.0
+ */
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { Api } from "./ApiError.js"
+import { redactUrl } from "./internal/url.js"
+import type { WireParams } from "./Params.js"
+import { EmptyResponseError, NetworkError, NotJsonError, StatusError, TimeoutError } from "./TransportError.js"
+
+/**
+ * One request: which API, the method name (an API method such as `users.getInfo`, or an OAuth endpoint) used
+ * in errors and spans, the URL, the HTTP verb and the wire parameters.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Request {
+  readonly api: Api
+  readonly method: string
+  readonly url: string
+  readonly httpMethod: "GET" | "POST"
+  readonly params: WireParams
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * The answer as it came: status, headers and the body text.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Response {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly body: string
+}
+
+/**
+ * The time limit of a request when none is given.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+const toNetworkError = (request: Request) => (error: HttpClientError.HttpClientError) =>
+  new NetworkError({
+    method: request.method,
+    url: redactUrl(request.url),
+    // The error's own message repeats the full URL, query included: keep only what went wrong.
+    detail: `${error.reason}${error.description ? `: ${error.description.split("\n", 1)[0]}` : ""}`
+  })
+
+/**
+ * Sends the request and reads the whole body within the time limit.
+ *
+ * A `GET` carries the token and signature in its query, so the HTTP client's own span (which records the full
+ * URL) is turned off for it; a `POST` form keeps them in the body, out of URLs, logs and spans.
+ *
+ * @since 0.1.0
+ * @category Sending
+ */
+export const send = (request: Request): Effect.Effect<Response, NetworkError | TimeoutError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const base = yield* HttpClient.HttpClient
+    const client = request.httpMethod === "GET" ? HttpClient.withTracerDisabledWhen(base, () => true) : base
+    const entries = Object.entries(request.params)
+    const httpRequest = request.httpMethod === "GET"
+      ? HttpClientRequest.get(request.url).pipe(HttpClientRequest.appendUrlParams(entries))
+      : HttpClientRequest.post(request.url).pipe(HttpClientRequest.bodyUrlParams(entries))
+    const timeout = Duration.decode(request.timeout ?? defaultTimeout)
+    return yield* client.execute(httpRequest).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (body): Response => ({ status: response.status, headers: response.headers, body }))
+      ),
+      Effect.scoped,
+      Effect.mapError(toNetworkError(request)),
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () =>
+          new TimeoutError({
+            method: request.method,
+            url: redactUrl(request.url),
+            timeoutMillis: Duration.toMillis(timeout)
+          })
+      })
+    )
+  })
+
+/**
+ * The body as JSON, whatever the content type says. An empty body or `null` is an `EmptyResponseError`; a body
+ * that does not parse is a `NotJsonError` (or a `StatusError` when the status already says the answer failed).
+ * `{}`, `[]`, `false`, `0` and `""` are values like any other.
+ *
+ * @since 0.1.0
+ * @category Decoding
+ */
+export const parseJson = (
+  request: Request,
+  response: Response
+): Either.Either<unknown, EmptyResponseError | NotJsonError | StatusError> => {
+  const url = redactUrl(request.url)
+  const failedStatus = response.status >= 400
+  const text = response.body.trim()
+  if (text === "") {
+    return Either.left(
+      failedStatus
+        ? new StatusError({ method: request.method, url, status: response.status })
+        : new EmptyResponseError({ method: request.method, url, status: response.status })
+    )
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    return Either.left(
+      failedStatus
+        ? new StatusError({ method: request.method, url, status: response.status })
+        : new NotJsonError({
+          method: request.method,
+          url,
+          status: response.status,
+          contentType: response.headers["content-type"] ?? "",
+          detail: text.startsWith("<") ? "an HTML page" : (error as Error).message.split("\n", 1)[0]!
+        })
+    )
+  }
+  if (value === null) {
+    return Either.left(new EmptyResponseError({ method: request.method, url, status: response.status }))
+  }
+  return Either.right(value)
+}
+
+/**
+ * Whether a JSON value is a plain object (not an array), the shape every error body has.
+ *
+ * @since 0.1.0
+ * @category Decoding
+ */
+export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
