@@ -8,6 +8,7 @@
 import type { ChildNode, Element } from "domhandler"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { decodeHTML } from "entities"
 import { parseDocument } from "htmlparser2"
 
 /**
@@ -114,7 +115,8 @@ const addControl = (element: Element, controls: Controls): void => {
       for (const value of selectValue(element)) controls.fields.push([name, value])
       return
     case "textarea":
-      controls.fields.push([name, textOf(element.children)])
+      // htmlparser2 keeps a text area's content raw; browsers decode its entities.
+      controls.fields.push([name, decodeHTML(textOf(element.children))])
       return
   }
 }

@@ -1,0 +1,194 @@
+import { ApiHttp, ApiProxy, OAuth } from "@okmail/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { createServer } from "node:http"
+
+const request = (overrides: Partial<ApiHttp.Request> = {}): ApiHttp.Request => ({
+  api: "ok",
+  method: "users.getInfo",
+  url: "https://api.ok.ru/fb.do?access_token=SECRET",
+  httpMethod: "POST",
+  params: {},
+  ...overrides
+})
+
+const response = (body: string, status = 200, contentType = "application/json"): ApiHttp.Response => ({
+  status,
+  headers: Headers.fromInput({ "content-type": contentType }),
+  body
+})
+
+describe("ApiHttp.parseJson", () => {
+  it("reads JSON whatever the content type says, and takes {} [] false 0 \"\" as values", () => {
+    for (const [body, value] of [["{}", {}], ["[]", []], ["false", false], ["0", 0], ["\"\"", ""], [
+      "[\"1\"]",
+      ["1"]
+    ]] as const) {
+      assert.deepStrictEqual(ApiHttp.parseJson(request(), response(body, 200, "text/javascript")), Either.right(value))
+    }
+  })
+
+  it("takes an empty body or null as an EmptyResponseError, and HTML as NotJsonError", () => {
+    for (const body of ["", "  ", "null"]) {
+      const result = ApiHttp.parseJson(request(), response(body))
+      assert.isTrue(Either.isLeft(result) && result.left._tag === "EmptyResponseError")
+    }
+    const html = ApiHttp.parseJson(request(), response("<html>502 Bad Gateway</html>", 200, "text/html"))
+    assert.isTrue(Either.isLeft(html) && html.left._tag === "NotJsonError")
+    const broken = ApiHttp.parseJson(request(), response("{\"a\":"))
+    assert.isTrue(Either.isLeft(broken) && broken.left._tag === "NotJsonError")
+  })
+
+  it("takes an unreadable body with a failed status as a StatusError, without the query in its URL", () => {
+    const result = ApiHttp.parseJson(request(), response("<html>oops</html>", 502, "text/html"))
+    assert.isTrue(Either.isLeft(result))
+    if (Either.isLeft(result)) {
+      assert.strictEqual(result.left._tag, "StatusError")
+      assert.strictEqual(result.left.url, "https://api.ok.ru/fb.do")
+      assert.notInclude(result.left.message, "SECRET")
+      assert.notInclude(JSON.stringify(result.left), "SECRET")
+    }
+  })
+})
+
+const echo = Effect.gen(function*() {
+  const incoming = yield* HttpServerRequest.HttpServerRequest
+  const url = new URL(incoming.url, "http://x")
+  const body = incoming.method === "POST" ? yield* incoming.text : ""
+  return yield* HttpServerResponse.json({ method: incoming.method, query: url.search, body })
+})
+
+const site = HttpRouter.empty.pipe(
+  HttpRouter.all("/echo", echo),
+  HttpRouter.get("/slow", Effect.as(Effect.sleep("2 seconds"), HttpServerResponse.text("late"))),
+  HttpRouter.post(
+    "/token",
+    Effect.gen(function*() {
+      const form = new URLSearchParams(yield* (yield* HttpServerRequest.HttpServerRequest).text)
+      return form.get("code") === "good"
+        ? yield* HttpServerResponse.json({ access_token: "AT", refresh_token: "RT", expires_in: 1800, x_id: 77 })
+        : yield* HttpServerResponse.json({ error: "invalid_grant", error_description: "code expired" }, {
+          status: 400
+        })
+    })
+  ),
+  HttpRouter.post("/html", Effect.succeed(HttpServerResponse.text("<html>maintenance</html>", { status: 503, contentType: "text/html" })))
+)
+
+const SiteLive = HttpServer.serve(site).pipe(
+  Layer.provideMerge(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })),
+  Layer.provideMerge(FetchHttpClient.layer)
+)
+const base = HttpServer.addressFormattedWith((address) => Effect.succeed(address))
+
+describe("ApiHttp.send", () => {
+  it.effect("POSTs the parameters as a form, keeping them out of the URL", () =>
+    Effect.gen(function*() {
+      const url = `${yield* base}/echo`
+      const answer = yield* ApiHttp.send(request({ url, params: { access_token: "tok", text: "Привет & co" } }))
+      const echoed = JSON.parse(answer.body)
+      assert.strictEqual(echoed.method, "POST")
+      assert.strictEqual(echoed.query, "")
+      assert.deepStrictEqual(Object.fromEntries(new URLSearchParams(echoed.body)), {
+        access_token: "tok",
+        text: "Привет & co"
+      })
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.effect("sends them in the query when GET is asked for", () =>
+    Effect.gen(function*() {
+      const url = `${yield* base}/echo`
+      const answer = yield* ApiHttp.send(request({ url, httpMethod: "GET", params: { a: "1", b: "" } }))
+      const echoed = JSON.parse(answer.body)
+      assert.strictEqual(echoed.method, "GET")
+      assert.strictEqual(echoed.query, "?a=1&b=")
+    }).pipe(Effect.provide(SiteLive)))
+
+  // The time limit runs on the Clock; a real server answers in real time, so this test runs on the live clock.
+  it.live("reports the time limit as a TimeoutError", () =>
+    Effect.gen(function*() {
+      const url = `${yield* base}/slow`
+      const error = yield* Effect.flip(ApiHttp.send(request({ url, httpMethod: "GET", timeout: "50 millis" })))
+      assert.strictEqual(error._tag, "TimeoutError")
+      assert.strictEqual(error._tag === "TimeoutError" && error.timeoutMillis, 50)
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.effect("reports a refused connection as a NetworkError without the query", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        ApiHttp.send(request({ url: "http://127.0.0.1:1/fb.do", httpMethod: "GET", params: { sig: "SECRET" } }))
+      )
+      assert.strictEqual(error._tag, "NetworkError")
+      assert.notInclude(error.message, "SECRET")
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
+})
+
+describe("OAuth", () => {
+  it.effect("reads a token answer, and an error answer as an OAuthError", () =>
+    Effect.gen(function*() {
+      const url = `${yield* base}/token`
+      const body = yield* OAuth.requestToken({ api: "mailru", endpoint: "token", url, fields: { code: "good" } })
+      const token = yield* OAuth.toToken("mailru", "token", body, { url, userIdField: "x_id" })
+      assert.strictEqual(Redacted.value(token.accessToken), "AT")
+      assert.strictEqual(Redacted.value(token.refreshToken!), "RT")
+      assert.strictEqual(token.userId, "77")
+      assert.isDefined(token.expiresAt)
+
+      const error = yield* Effect.flip(
+        OAuth.requestToken({ api: "mailru", endpoint: "token", url, fields: { code: "bad" } })
+      )
+      assert.strictEqual(error._tag, "OAuthError")
+      if (error._tag === "OAuthError") {
+        assert.strictEqual(error.error, "invalid_grant")
+        assert.strictEqual(error.status, 400)
+      }
+      const html = yield* Effect.flip(
+        OAuth.requestToken({ api: "ok", endpoint: "token", url: `${yield* base}/html`, fields: {} })
+      )
+      assert.strictEqual(html._tag, "StatusError")
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.effect("keeps what a refresh answer omits", () =>
+    Effect.gen(function*() {
+      const old = yield* OAuth.toToken("ok", "token", { access_token: "A1", refresh_token: "R1" }, { url: "u" })
+      const renewed = yield* OAuth.toToken("ok", "token", { access_token: "A2", expires_in: 1800 }, {
+        url: "u",
+        keep: old
+      })
+      assert.strictEqual(Redacted.value(renewed.refreshToken!), "R1")
+      const missing = yield* Effect.flip(OAuth.toToken("ok", "token", { token_type: "x" }, { url: "https://h/p?q" }))
+      assert.strictEqual(missing._tag, "LoginPageError")
+      assert.strictEqual(missing.url, "https://h/p")
+    }))
+
+  it("reads the fragment of a redirect", () => {
+    const params = OAuth.fragmentParams(new URL("https://oauth.mycdn.me/blank.html#access_token=a&state=s"))
+    assert.strictEqual(params.get("access_token"), "a")
+    assert.strictEqual(params.get("state"), "s")
+  })
+})
+
+describe("ApiProxy", () => {
+  it("turns api.group.name(params) into a call of group.name", () => {
+    const api = ApiProxy.make((method, params) => ({ method, params }))
+    assert.deepStrictEqual(api.users!.getInfo!({ uids: "1" }), { method: "users.getInfo", params: { uids: "1" } })
+    assert.deepStrictEqual(api.events!.get!(), { method: "events.get", params: undefined })
+  })
+
+  it("does not look like a promise or a JSON value", () => {
+    const api = ApiProxy.make(() => 1) as unknown as Record<string, unknown>
+    assert.isUndefined(api["then"])
+    assert.isUndefined((api["users"] as Record<string, unknown>)["then"])
+    assert.strictEqual(JSON.stringify(api), "{}")
+  })
+})

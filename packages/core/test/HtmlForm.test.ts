@@ -1,0 +1,115 @@
+import { HtmlForm } from "@okmail/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import * as Pages from "./pages.js"
+
+const only = (html: string, url: string) => {
+  const forms = HtmlForm.readForms(html, url)
+  assert.strictEqual(forms.length, 1)
+  return forms[0]!
+}
+
+describe("HtmlForm", () => {
+  it("reads the OK login form: relative action, hidden, text, password and checked fields", () => {
+    const form = only(Pages.okLoginPage, "https://connect.ok.ru/dk?st.cmd=OAuth2Login&st.client_id=1")
+    assert.strictEqual(form.method, "POST")
+    assert.strictEqual(form.action.href, "https://connect.ok.ru/dk?cmd=OAuth2Login&st.cmd=OAuth2Login")
+    assert.deepStrictEqual(form.fields, [["fr.posted", "set"], ["fr.email", ""], ["fr.password", ""], [
+      "fr.remember",
+      "on"
+    ]])
+    assert.deepStrictEqual(form.buttons, [])
+  })
+
+  it("reads the OK permission form and presses its accept button", () => {
+    const form = only(Pages.okPermissionsPage, "https://connect.ok.ru/dk?st.cmd=OAuth2Permissions")
+    assert.strictEqual(form.action.searchParams.get("st.cmd"), "OAuth2Permissions")
+    assert.deepStrictEqual(form.buttons, [{ name: "button_accept_request", value: "" }])
+    const fields = Either.getOrThrow(HtmlForm.submission(form, { button: "button_accept_request" }))
+    assert.deepStrictEqual(fields, [["fr.posted", "set"], ["fr.token", "perm-token-123"], ["button_accept_request", ""]])
+  })
+
+  it("reads the Mail.Ru login form: absolute action, hidden pages, the domain select", () => {
+    const form = only(Pages.mailruLoginPage, "https://connect.mail.ru/oauth/authorize?client_id=123456")
+    assert.strictEqual(form.id, "login-form")
+    assert.strictEqual(form.action.href, "https://auth.mail.ru/cgi-bin/auth")
+    const names = form.fields.map(([name]) => name)
+    assert.deepStrictEqual(names, ["Page", "FailPage", "Domain", "Login", "Password"])
+    assert.deepStrictEqual(form.fields[2], ["Domain", "mail.ru"])
+    assert.include(form.fields[0]![1], "https://connect.mail.ru/oauth/authorize?response_type=token")
+    const filled = Either.getOrThrow(
+      HtmlForm.submission(form, { fill: { Login: "ivan", Domain: "inbox.ru", Password: "secret" } })
+    )
+    assert.deepStrictEqual(filled.slice(2), [["Domain", "inbox.ru"], ["Login", "ivan"], ["Password", "secret"]])
+  })
+
+  it("reads the Mail.Ru permission form with its agree button", () => {
+    const form = Option.getOrThrow(
+      HtmlForm.findForm(Pages.mailruPermissionsPage, "https://connect.mail.ru/oauth/authorize", ["agree"])
+    )
+    assert.strictEqual(form.action.href, "https://connect.mail.ru/oauth/authorize")
+    assert.isTrue(HtmlForm.hasField(form, "client_id"))
+    const fields = Either.getOrThrow(HtmlForm.submission(form, { button: "agree" }))
+    assert.deepStrictEqual(fields.at(-1), ["agree", "1"])
+  })
+
+  it("finds no form on the in-development page", () => {
+    assert.deepStrictEqual(HtmlForm.readForms(Pages.mailruInDevelopmentPage, "https://connect.mail.ru/"), [])
+    assert.isTrue(Option.isNone(HtmlForm.findForm(Pages.mailruInDevelopmentPage, "https://connect.mail.ru/", [])))
+  })
+
+  it("submits as a browser would: unchecked boxes, disabled and nameless controls stay out", () => {
+    const html = `<form action="go" method="get">
+      <input name="a" value="1"><input name="b" type="checkbox" value="x"><input name="c" type="radio" value="r1">
+      <input name="c" type="radio" value="r2" checked><input name="d" disabled value="no"><input value="nameless">
+      <select name="s"><option value="1">one</option><option selected>two</option></select>
+      <select name="m" multiple><option value="p" selected>p</option><option value="q">q</option><option selected>r</option></select>
+      <textarea name="t">line &amp; more</textarea><input type="file" name="f"><input type="reset" name="r">
+      <button name="go" value="yes">Go</button><button type="button" name="no">No</button>
+    </form><input form="other" name="outside" value="o"><form id="other" action="https://example.test/x"></form>`
+    const [first, second] = HtmlForm.readForms(html, "https://example.test/dir/page")
+    assert.strictEqual(first!.method, "GET")
+    assert.strictEqual(first!.action.href, "https://example.test/dir/go")
+    assert.deepStrictEqual(first!.fields, [["a", "1"], ["c", "r2"], ["s", "two"], ["m", "p"], ["m", "r"], [
+      "t",
+      "line & more"
+    ]])
+    assert.deepStrictEqual(first!.buttons, [{ name: "go", value: "yes" }])
+    assert.deepStrictEqual(second!.fields, [["outside", "o"]])
+    assert.deepStrictEqual(HtmlForm.submission(first!, { button: "missing" }), Either.left("missing"))
+  })
+
+  it("resolves a missing action to the page itself", () => {
+    const form = only("<form method=post><input name=x value=1></form>", "https://example.test/p?q=1")
+    assert.strictEqual(form.action.href, "https://example.test/p?q=1")
+    assert.deepStrictEqual(form.fields, [["x", "1"]])
+  })
+
+  // The vendors' real pages live beside the project, never in it; a user's clone has none of them.
+  const fixtures = new URL("../../../../shared/fixtures/", import.meta.url)
+  it.skipIf(!existsSync(fixtures))("reads every vendor page in ../shared/fixtures", () => {
+    const expected: Record<string, ReadonlyArray<string>> = {
+      "okru/login-page.html": ["fr.posted", "fr.email", "fr.password", "fr.remember"],
+      "okru/permissions-page.html": ["fr.posted", "fr.token", "button_accept_request"],
+      "mailru/login-page.html": ["Page", "FailPage", "Domain", "Login", "Password"],
+      "mailru/permissions-page.html": ["client_id", "redirect_uri", "response_type", "agree"],
+      "mailru/app-in-development-page.html": []
+    }
+    for (const api of readdirSync(fixtures)) {
+      for (const file of readdirSync(new URL(`${api}/`, fixtures))) {
+        const names = expected[`${api}/${file}`]
+        assert.isDefined(names, `no expectation for ${api}/${file}`)
+        const html = readFileSync(new URL(`${api}/${file}`, fixtures), "utf8")
+        const forms = HtmlForm.readForms(html, api === "okru" ? "https://connect.ok.ru/dk" : "https://connect.mail.ru/")
+        if (names!.length === 0) {
+          assert.strictEqual(forms.length, 0)
+          continue
+        }
+        const form = Option.getOrThrow(HtmlForm.findForm(html, "https://connect.ok.ru/dk", names!))
+        assert.strictEqual(form.method, "POST")
+      }
+    }
+  })
+})

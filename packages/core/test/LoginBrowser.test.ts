@@ -1,0 +1,142 @@
+import { HtmlForm, LoginBrowser } from "@okmail/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { createServer } from "node:http"
+import * as Pages from "./pages.js"
+
+// A small site on a loopback port with the flow of a login: a session cookie, a login form, a permission form
+// and a final redirect whose fragment carries the token.
+const site = HttpRouter.empty.pipe(
+  HttpRouter.get(
+    "/start",
+    Effect.succeed(
+      HttpServerResponse.redirect("/dk?st.cmd=OAuth2Login", { status: 302 }).pipe(
+        HttpServerResponse.unsafeSetCookie("sid", "cookie-1", { path: "/" })
+      )
+    )
+  ),
+  HttpRouter.get(
+    "/dk",
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      if (request.cookies["sid"] !== "cookie-1") return HttpServerResponse.text("no session", { status: 403 })
+      const url = new URL(request.url, "http://site")
+      return HttpServerResponse.html(
+        url.searchParams.get("st.cmd") === "OAuth2Permissions" ? Pages.okPermissionsPage : Pages.okLoginPage
+      )
+    })
+  ),
+  HttpRouter.post(
+    "/dk",
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const url = new URL(request.url, "http://site")
+      const body = new URLSearchParams(yield* request.text)
+      if (url.searchParams.get("st.cmd") === "OAuth2Login") {
+        return body.get("fr.password") === "right"
+          ? HttpServerResponse.redirect("/dk?st.cmd=OAuth2Permissions", { status: 303 })
+          : HttpServerResponse.html(Pages.okLoginPage)
+      }
+      return body.get("fr.token") === "perm-token-123" && body.has("button_accept_request")
+        ? HttpServerResponse.redirect("https://oauth.mycdn.me/blank.html#access_token=SECRET-TOKEN&state=s1", {
+          status: 302
+        })
+        : HttpServerResponse.text("bad permission form", { status: 400 })
+    })
+  ),
+  HttpRouter.get("/loop", Effect.succeed(HttpServerResponse.redirect("/loop", { status: 302 }))),
+  HttpRouter.get("/hop", Effect.succeed(HttpServerResponse.redirect("/landing", { status: 301 }))),
+  HttpRouter.get("/landing", Effect.succeed(HttpServerResponse.text("landed")))
+)
+
+const SiteLive = HttpServer.serve(site).pipe(
+  Layer.provideMerge(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })),
+  Layer.provideMerge(FetchHttpClient.layer)
+)
+
+const baseUrl = HttpServer.addressFormattedWith((address) => Effect.succeed(address))
+
+const stopAtBlank = { stopAt: (url: URL) => url.href.startsWith("https://oauth.mycdn.me/blank.html") }
+
+describe("LoginBrowser", () => {
+  it.scoped("walks a login: cookies kept, forms submitted, stops unfetched at the redirect URI", () =>
+    Effect.gen(function*() {
+      const base = yield* baseUrl
+      const browser = yield* LoginBrowser.make(stopAtBlank)
+      const login = yield* browser.get(`${base}/start`)
+      assert.strictEqual(login.status, 200)
+      assert.deepStrictEqual(login.hops.map((hop) => hop.status), [302, 200])
+      assert.deepStrictEqual(yield* browser.cookieNames, ["sid"])
+
+      const loginForm = Option.getOrThrow(HtmlForm.findForm(login.body, login.url, ["fr.email", "fr.password"]))
+      const wrong = yield* browser.submit(
+        loginForm.method,
+        loginForm.action,
+        Either.getOrThrow(HtmlForm.submission(loginForm, { fill: { "fr.email": "ivan", "fr.password": "wrong" } }))
+      )
+      assert.strictEqual(wrong.url.searchParams.get("st.cmd"), "OAuth2Login")
+
+      const permissions = yield* browser.submit(
+        loginForm.method,
+        loginForm.action,
+        Either.getOrThrow(HtmlForm.submission(loginForm, { fill: { "fr.email": "ivan", "fr.password": "right" } }))
+      )
+      assert.strictEqual(permissions.url.searchParams.get("st.cmd"), "OAuth2Permissions")
+      assert.deepStrictEqual(permissions.hops.map((hop) => [hop.method, hop.status]), [["POST", 303], ["GET", 200]])
+
+      const accept = Option.getOrThrow(HtmlForm.findForm(permissions.body, permissions.url, ["fr.token"]))
+      const done = yield* browser.submit(
+        accept.method,
+        accept.action,
+        Either.getOrThrow(HtmlForm.submission(accept, { button: "button_accept_request" }))
+      )
+      assert.isTrue(done.stopped)
+      assert.strictEqual(done.url.origin + done.url.pathname, "https://oauth.mycdn.me/blank.html")
+      assert.strictEqual(new URLSearchParams(done.url.hash.slice(1)).get("access_token"), "SECRET-TOKEN")
+      for (const hop of done.hops) assert.notInclude(hop.url, "SECRET-TOKEN")
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.scoped("keeps the fragment of the URL a redirect came from, as browsers do", () =>
+    Effect.gen(function*() {
+      const base = yield* baseUrl
+      const browser = yield* LoginBrowser.make({ stopAt: (url) => url.pathname === "/landing" })
+      const page = yield* browser.get(`${base}/hop#keep=1`)
+      assert.isTrue(page.stopped)
+      assert.strictEqual(page.url.hash, "#keep=1")
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.scoped("fails with a NetworkError after too many redirects, and when nothing listens", () =>
+    Effect.gen(function*() {
+      const base = yield* baseUrl
+      const browser = yield* LoginBrowser.make({ stopAt: () => false, maxRedirects: 3 })
+      const loop = yield* Effect.flip(browser.get(`${base}/loop`))
+      assert.strictEqual(loop._tag, "NetworkError")
+      assert.include(loop.detail, "more than 3 redirects")
+      const closed = yield* Effect.flip(browser.get("http://127.0.0.1:1/dk?st.cmd=secret-in-query"))
+      assert.strictEqual(closed._tag, "NetworkError")
+      assert.notInclude(closed.message, "secret-in-query")
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.effect("empties its cookie jar when its scope closes", () =>
+    Effect.gen(function*() {
+      const base = yield* baseUrl
+      const names = yield* Effect.scoped(
+        Effect.gen(function*() {
+          const browser = yield* LoginBrowser.make(stopAtBlank)
+          yield* browser.get(`${base}/start`)
+          return { during: yield* browser.cookieNames, browser }
+        })
+      )
+      assert.deepStrictEqual(names.during, ["sid"])
+      assert.deepStrictEqual(yield* names.browser.cookieNames, [])
+    }).pipe(Effect.provide(SiteLive), Effect.scoped))
+})
