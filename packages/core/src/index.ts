@@ -62,3 +62,11 @@ export * as TokenRefresh from "./TokenRefresh.js"
  * @since 0.1.0
  */
 export * as ResultError from "./ResultError.js"
+/**
+ * @since 0.1.0
+ */
+export * as RateLimit from "./RateLimit.js"
+/**
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"

@@ -1,0 +1,307 @@
+/**
+ * Client-side rate limiting of API calls, keyed by application (and, when the API counts per user, by token), with
+ * feedback: a rate-limited answer pauses its key with exponential backoff until the server accepts calls again.
+ *
+ * The limit is a sliding window: at `requestsPerSecond` = r, at most `max(1, floor(r))` calls start in any window
+ * of `max(1, floor(r)) / r` seconds, and the window is padded (10% by default) so that clock drift and latency never
+ * push a call over the server's own limit at a window boundary. So 2 per second admits 2 calls per 1.1 s and 0.5
+ * per second one call per 2.2 s.
+ *
+ * The counts live in a `Store`, a small interface of three atomic operations; `layer` keeps them in memory, one
+ * process wide. A store shared by several processes (Redis, a database) can be plugged in through
+ * `Options.store` without changing the service.
+ *
+ * `RateLimit` is a `Context.Reference` whose default does not limit, so clients that call `limit` work unchanged
+ * when a program provides no limiter.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { ConfigurationError } from "./ConfigurationError.js"
+import { hex } from "./Md5.js"
+
+/**
+ * The operations of a rate limiter.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Service {
+  /** Waits until a call for `key` may start, and counts it. */
+  readonly take: (key: string) => Effect.Effect<void>
+  /**
+   * Reports a rate-limited answer for `key`: no call for it starts for a pause that doubles with every penalty
+   * since the last success, up to a cap. Penalties reported while the key is already paused come from calls that
+   * started before the pause and do not lengthen it.
+   */
+  readonly penalize: (key: string) => Effect.Effect<void>
+  /** Reports an accepted call for `key`: the next penalty starts again from the base pause. */
+  readonly succeeded: (key: string) => Effect.Effect<void>
+}
+
+/**
+ * The limiter that lets every call go at once.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const unlimited: Service = {
+  take: () => Effect.void,
+  penalize: () => Effect.void,
+  succeeded: () => Effect.void
+}
+
+/**
+ * The rate limiter of the current program; providing one is optional, calls are not limited otherwise.
+ *
+ * @since 0.1.0
+ * @category Context
+ */
+export class RateLimit extends Context.Reference<RateLimit>()("@okmail/core/RateLimit", {
+  defaultValue: (): Service => unlimited
+}) {}
+
+/**
+ * What a store enforces for a key: at most `limit` calls in any `windowMillis`, and pauses of `pauseBaseMillis`
+ * doubling up to `pauseCapMillis`.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Rule {
+  readonly limit: number
+  readonly windowMillis: number
+  readonly pauseBaseMillis: number
+  readonly pauseCapMillis: number
+}
+
+/**
+ * Where the counts of the keys live. Each operation must be atomic for its key, and reads the time from the
+ * `Clock` (or, for a shared store, from the store's own clock). A store that can fail decides itself whether to let
+ * the call go or to wait: the limiter has no error channel.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Store {
+  /**
+   * Admits a call for `key` now, recording it, and answers `0`; or, when the key is paused or `rule.limit` calls
+   * started within the last `rule.windowMillis`, records nothing and answers the milliseconds to wait before
+   * asking again.
+   */
+  readonly tryTake: (key: string, rule: Rule) => Effect.Effect<number>
+  /**
+   * Pauses `key` for `rule.pauseBaseMillis * 2 ** n` (at most `rule.pauseCapMillis`), n being the number of pauses
+   * since the last reset, and answers the pause; while the key is paused already, answers the time left instead.
+   */
+  readonly penalize: (key: string, rule: Rule) => Effect.Effect<number>
+  /** Forgets the pauses of `key`, so that the next one is the base pause; a running pause goes on. */
+  readonly reset: (key: string) => Effect.Effect<void>
+}
+
+interface Entry {
+  // Start times of the last calls, oldest first, at most `rule.limit` of them.
+  readonly started: Array<number>
+  penalties: number
+  pausedUntil: number
+}
+
+/**
+ * Makes a store that keeps the counts in memory: one small entry per key, for the life of the store.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeMemoryStore: Effect.Effect<Store> = Effect.sync(() => {
+  const entries = new Map<string, Entry>()
+  const entry = (key: string): Entry => {
+    let found = entries.get(key)
+    if (found === undefined) {
+      found = { started: [], penalties: 0, pausedUntil: 0 }
+      entries.set(key, found)
+    }
+    return found
+  }
+  return {
+    tryTake: (key, rule) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          const now = clock.unsafeCurrentTimeMillis()
+          const current = entry(key)
+          if (current.pausedUntil > now) return current.pausedUntil - now
+          while (current.started.length > 0 && current.started[0]! + rule.windowMillis <= now) {
+            current.started.shift()
+          }
+          if (current.started.length < rule.limit) {
+            current.started.push(now)
+            return 0
+          }
+          return current.started[0]! + rule.windowMillis - now
+        })
+      ),
+    penalize: (key, rule) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          const now = clock.unsafeCurrentTimeMillis()
+          const current = entry(key)
+          if (current.pausedUntil > now) return current.pausedUntil - now
+          const pause = Math.min(rule.pauseCapMillis, rule.pauseBaseMillis * 2 ** current.penalties)
+          current.penalties += 1
+          current.pausedUntil = now + pause
+          return pause
+        })
+      ),
+    reset: (key) =>
+      Effect.sync(() => {
+        const current = entries.get(key)
+        if (current !== undefined) current.penalties = 0
+      })
+  }
+})
+
+/**
+ * The settings of a rate limiter.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Options {
+  /** Calls per second for each key; may be fractional (`0.5` is one call every two seconds). */
+  readonly requestsPerSecond: number
+  /** How much longer than nominal the window is, as a fraction: `0.1` (the default) pads 1 s to 1.1 s. */
+  readonly padding?: number | undefined
+  /** The first pause after a rate-limited answer; 1 second by default. */
+  readonly pauseBase?: Duration.DurationInput | undefined
+  /** The longest pause; 60 seconds by default. */
+  readonly pauseCap?: Duration.DurationInput | undefined
+  /** Where the counts live; a fresh in-memory store by default. */
+  readonly store?: Store | undefined
+}
+
+// `Duration.decode` reads a negative or NaN number as zero: such input is a mistake, not a zero delay.
+const finiteMillis = (input: unknown): number | undefined => {
+  if (typeof input === "number" && !(input >= 0)) return undefined
+  const decoded = Option.getOrUndefined(Duration.decodeUnknown(input))
+  return decoded !== undefined && Duration.isFinite(decoded) ? Duration.toMillis(decoded) : undefined
+}
+
+const configurationError = (option: string, detail: string) =>
+  new ConfigurationError({ option: `RateLimit.${option}`, detail })
+
+/**
+ * Checks the settings and turns them into the rule a store enforces: `requestsPerSecond` a positive finite
+ * number, `padding` a finite number of at least 0, `pauseBase` a positive finite duration, `pauseCap` a finite
+ * duration not shorter than `pauseBase`.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeRule = (options: Options): Effect.Effect<Rule, ConfigurationError> =>
+  Effect.suspend(() => {
+    const rate = options.requestsPerSecond
+    if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0) {
+      return Effect.fail(configurationError("requestsPerSecond", `${String(rate)} is not a positive finite number`))
+    }
+    const padding = options.padding ?? 0.1
+    if (typeof padding !== "number" || !Number.isFinite(padding) || padding < 0) {
+      return Effect.fail(configurationError("padding", `${String(padding)} is not a finite number of at least 0`))
+    }
+    const pauseBaseMillis = finiteMillis(options.pauseBase ?? Duration.seconds(1))
+    if (pauseBaseMillis === undefined || pauseBaseMillis <= 0) {
+      return Effect.fail(configurationError("pauseBase", "not a positive finite duration"))
+    }
+    const pauseCapMillis = finiteMillis(options.pauseCap ?? Duration.seconds(60))
+    if (pauseCapMillis === undefined || pauseCapMillis < pauseBaseMillis) {
+      return Effect.fail(configurationError("pauseCap", "not a finite duration at least as long as pauseBase"))
+    }
+    // A fractional rate below 1 becomes one call per longer window; above 1, whole calls per a shorter window.
+    const limit = Math.max(1, Math.floor(rate))
+    // Less a trace, so that float noise (1000 * 1.1 is 1100.0000000000002) does not add a millisecond.
+    const windowMillis = Math.ceil((limit / rate) * 1000 * (1 + padding) - 1e-6)
+    return Effect.succeed({ limit, windowMillis, pauseBaseMillis, pauseCapMillis })
+  })
+
+/**
+ * Makes a rate limiter over `options.store` (a fresh in-memory store by default); malformed options fail with a
+ * `ConfigurationError`.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, ConfigurationError> =>
+  Effect.gen(function*() {
+    const rule = yield* makeRule(options)
+    const store = options.store ?? (yield* makeMemoryStore)
+    // Waiting and asking again, rather than reserving a future slot, lets a pause reported meanwhile hold back
+    // callers that are already waiting.
+    const take = (key: string): Effect.Effect<void> =>
+      Effect.flatMap(store.tryTake(key, rule), (wait) =>
+        wait <= 0 ? Effect.void : Effect.zipRight(Effect.sleep(Duration.millis(wait)), take(key)))
+    return {
+      take,
+      penalize: (key) => Effect.asVoid(store.penalize(key, rule)),
+      succeeded: (key) => store.reset(key)
+    }
+  })
+
+/**
+ * Provides a rate limiter over an in-memory store (or `options.store`); malformed options fail the layer with a
+ * `ConfigurationError`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layer = (options: Options): Layer.Layer<RateLimit, ConfigurationError> =>
+  Layer.effect(RateLimit, make(options))
+
+/**
+ * Provides the limiter that lets every call go at once, as when none is provided.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerNone: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, unlimited)
+
+/**
+ * The key of an application, or of one user of it when `token` is given. The token enters the key only as a
+ * short MD5 fingerprint, so that keys can be logged and kept in a shared store.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const key = (application: string, token?: Redacted.Redacted<string>): string =>
+  token === undefined ? application : `${application}/${hex(Redacted.value(token)).slice(0, 16)}`
+
+/**
+ * Tells whether a failure is the server saying too many calls: a `RateLimitedError`, or HTTP status 429.
+ *
+ * @since 0.1.0
+ * @category Guards
+ */
+export const isRateLimited = (error: unknown): boolean => {
+  if (typeof error !== "object" || error === null || !("_tag" in error)) return false
+  if (error._tag === "RateLimitedError") return true
+  return error._tag === "StatusError" && "status" in error && error.status === 429
+}
+
+/**
+ * Runs `effect`, a call for `key`, when the current `RateLimit` lets it start; a rate-limited failure pauses the
+ * key, a success resets its pauses, other failures change nothing.
+ *
+ * @since 0.1.0
+ * @category Combinators
+ */
+export const limit = (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(RateLimit, (limiter) =>
+    limiter.take(key).pipe(
+      Effect.zipRight(effect),
+      Effect.tapBoth({
+        onFailure: (error) => isRateLimited(error) ? limiter.penalize(key) : Effect.void,
+        onSuccess: () => limiter.succeeded(key)
+      })
+    ))
