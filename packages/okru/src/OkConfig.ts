@@ -1,0 +1,169 @@
+/**
+ * Where the OK.ru client sends its requests and how: the endpoint URLs (the vendor's by default, replaceable for
+ * proxies and the emulator), the HTTP verb, the URL form of API calls and the time limit.
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { ConfigurationError } from "@okmail/core/ConfigurationError"
+
+/**
+ * The settings of the OK.ru client.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Service {
+  /** The `fb.do` endpoint API methods are called on, with a `method` parameter. */
+  readonly apiUrl: string
+  /** The base of the `/api/<group>/<name>` form of API calls. */
+  readonly apiPathUrl: string
+  /** The OAuth token endpoint (`/oauth/token.do`). */
+  readonly tokenUrl: string
+  /** The OAuth authorization page. */
+  readonly authorizeUrl: string
+  /** Calls `apiPathUrl/<group>/<name>` instead of `apiUrl` with `method=<group.name>`. */
+  readonly pathStyle: boolean
+  /** `POST` (the default) keeps tokens and signatures in the body, out of URLs and logs. */
+  readonly httpMethod: "POST" | "GET"
+  /** The time limit of each request. */
+  readonly timeout: Duration.Duration
+}
+
+/**
+ * The settings used when none are provided: the vendor's endpoints, `POST`, `fb.do`, 30 seconds.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const defaults: Service = {
+  apiUrl: "https://api.ok.ru/fb.do",
+  apiPathUrl: "https://api.ok.ru/api",
+  tokenUrl: "https://api.ok.ru/oauth/token.do",
+  authorizeUrl: "https://connect.ok.ru/oauth/authorize",
+  pathStyle: false,
+  httpMethod: "POST",
+  timeout: Duration.seconds(30)
+}
+
+/**
+ * The settings of the OK.ru client; providing them is optional, `defaults` apply otherwise.
+ *
+ * @since 0.1.0
+ * @category Context
+ */
+export class OkConfig extends Context.Reference<OkConfig>()("@okmail/okru/OkConfig", {
+  defaultValue: () => defaults
+}) {}
+
+/**
+ * Settings to replace; the others keep their defaults.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Options {
+  readonly apiUrl?: string | undefined
+  readonly apiPathUrl?: string | undefined
+  readonly tokenUrl?: string | undefined
+  readonly authorizeUrl?: string | undefined
+  readonly pathStyle?: boolean | undefined
+  readonly httpMethod?: "POST" | "GET" | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+const URL_OPTIONS = ["apiUrl", "apiPathUrl", "tokenUrl", "authorizeUrl"] as const
+
+/**
+ * Checks the options and merges them over the defaults: every URL must be absolute `http:` or `https:`, the
+ * verb `POST` or `GET`, the time limit a positive duration.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const make = (options: Options = {}): Either.Either<Service, ConfigurationError> => {
+  const out: { -readonly [K in keyof Service]: Service[K] } = { ...defaults }
+  for (const key of URL_OPTIONS) {
+    const value = options[key]
+    if (value === undefined) continue
+    let parsed: URL
+    try {
+      parsed = new URL(value)
+    } catch {
+      return Either.left(new ConfigurationError({ option: key, detail: "not an absolute URL" }))
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      return Either.left(new ConfigurationError({ option: key, detail: `the scheme ${parsed.protocol} is not HTTP` }))
+    }
+    if (parsed.search !== "" || parsed.hash !== "") {
+      return Either.left(new ConfigurationError({ option: key, detail: "an endpoint URL takes no query or fragment" }))
+    }
+    out[key] = value.replace(/\/+$/, "")
+  }
+  if (options.pathStyle !== undefined) out.pathStyle = options.pathStyle
+  if (options.httpMethod !== undefined) {
+    if (options.httpMethod !== "POST" && options.httpMethod !== "GET") {
+      return Either.left(
+        new ConfigurationError({ option: "httpMethod", detail: `${String(options.httpMethod)} is not POST or GET` })
+      )
+    }
+    out.httpMethod = options.httpMethod
+  }
+  if (options.timeout !== undefined) {
+    const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout))
+    if (timeout === undefined || !Duration.greaterThan(timeout, Duration.zero)) {
+      return Either.left(new ConfigurationError({ option: "timeout", detail: "not a positive duration" }))
+    }
+    out.timeout = timeout
+  }
+  return Either.right(out)
+}
+
+/**
+ * Provides the settings with `options` replacing the defaults; malformed options fail the layer with a
+ * `ConfigurationError`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layer = (options: Options): Layer.Layer<OkConfig, ConfigurationError> =>
+  Layer.effect(OkConfig, make(options))
+
+/**
+ * Provides the settings read from the environment: `OK_API_URL`, `OK_API_PATH_URL`, `OK_TOKEN_URL`,
+ * `OK_AUTHORIZE_URL`, `OK_PATH_STYLE`, `OK_HTTP_METHOD`, `OK_TIMEOUT`, each optional.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerConfig: Layer.Layer<OkConfig, ConfigurationError | ConfigError.ConfigError> = Layer.effect(
+  OkConfig,
+  Effect.flatMap(
+    Config.all({
+      apiUrl: Config.option(Config.string("OK_API_URL")),
+      apiPathUrl: Config.option(Config.string("OK_API_PATH_URL")),
+      tokenUrl: Config.option(Config.string("OK_TOKEN_URL")),
+      authorizeUrl: Config.option(Config.string("OK_AUTHORIZE_URL")),
+      pathStyle: Config.option(Config.boolean("OK_PATH_STYLE")),
+      httpMethod: Config.option(Config.literal("POST", "GET")("OK_HTTP_METHOD")),
+      timeout: Config.option(Config.duration("OK_TIMEOUT"))
+    }),
+    (read) =>
+      make({
+        apiUrl: Option.getOrUndefined(read.apiUrl),
+        apiPathUrl: Option.getOrUndefined(read.apiPathUrl),
+        tokenUrl: Option.getOrUndefined(read.tokenUrl),
+        authorizeUrl: Option.getOrUndefined(read.authorizeUrl),
+        pathStyle: Option.getOrUndefined(read.pathStyle),
+        httpMethod: Option.getOrUndefined(read.httpMethod),
+        timeout: Option.getOrUndefined(read.timeout)
+      })
+  )
+)
