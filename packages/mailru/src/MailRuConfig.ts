@@ -1,0 +1,172 @@
+/**
+ * Where the Mail.Ru client and its authorization flows send their requests and how: the endpoint URLs (the
+ * vendor's by default, replaceable for proxies and the emulator), the HTTP verb and the time limit.
+ *
+ * @since 0.1.0
+ */
+import { ConfigurationError } from "@okmail/core/ConfigurationError"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+
+/**
+ * The settings of the Mail.Ru client.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Service {
+  /** The REST endpoint API methods are called on, with a `method` parameter. */
+  readonly apiUrl: string
+  /** The base of the unsigned public requests, `publicUrl/<segments>`. */
+  readonly publicUrl: string
+  /** The token endpoint of the authorization-code grant. */
+  readonly codeTokenUrl: string
+  /** The token endpoint of the password and refresh-token grants. */
+  readonly tokenUrl: string
+  /** The OAuth authorization page. */
+  readonly authorizeUrl: string
+  /** `POST` (the default) keeps tokens and signatures in the body, out of URLs and logs. */
+  readonly httpMethod: "POST" | "GET"
+  /** The time limit of each request. */
+  readonly timeout: Duration.Duration
+}
+
+/**
+ * The settings used when none are provided: the vendor's endpoints, `POST`, 30 seconds.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const defaults: Service = {
+  apiUrl: "https://appsmail.ru/platform/api",
+  publicUrl: "https://appsmail.ru/platform",
+  codeTokenUrl: "https://connect.mail.ru/oauth/token",
+  tokenUrl: "https://appsmail.ru/oauth/token",
+  authorizeUrl: "https://connect.mail.ru/oauth/authorize",
+  httpMethod: "POST",
+  timeout: Duration.seconds(30)
+}
+
+/**
+ * The settings of the Mail.Ru client; providing them is optional, `defaults` apply otherwise.
+ *
+ * @since 0.1.0
+ * @category Context
+ */
+export class MailRuConfig extends Context.Reference<MailRuConfig>()("@okmail/mailru/MailRuConfig", {
+  defaultValue: () => defaults
+}) {}
+
+/**
+ * Settings to replace; the others keep their defaults. Its URL fields have the names of
+ * `Emulator.mailruUrls(baseUrl)`, so that its result can be passed as it is.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Options {
+  readonly apiUrl?: string | undefined
+  readonly publicUrl?: string | undefined
+  readonly codeTokenUrl?: string | undefined
+  readonly tokenUrl?: string | undefined
+  readonly authorizeUrl?: string | undefined
+  readonly httpMethod?: "POST" | "GET" | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+const URL_OPTIONS = ["apiUrl", "publicUrl", "codeTokenUrl", "tokenUrl", "authorizeUrl"] as const
+
+/**
+ * Checks the options and merges them over the defaults: every URL must be absolute `http:` or `https:` without
+ * query or fragment, the verb `POST` or `GET`, the time limit a positive duration.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const make = (options: Options = {}): Either.Either<Service, ConfigurationError> => {
+  const out: { -readonly [K in keyof Service]: Service[K] } = { ...defaults }
+  for (const key of URL_OPTIONS) {
+    const value = options[key]
+    if (value === undefined) continue
+    let parsed: URL
+    try {
+      parsed = new URL(value)
+    } catch {
+      return Either.left(new ConfigurationError({ option: key, detail: "not an absolute URL" }))
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      return Either.left(new ConfigurationError({ option: key, detail: `the scheme ${parsed.protocol} is not HTTP` }))
+    }
+    if (parsed.search !== "" || parsed.hash !== "") {
+      return Either.left(new ConfigurationError({ option: key, detail: "an endpoint URL takes no query or fragment" }))
+    }
+    if (parsed.username !== "" || parsed.password !== "") {
+      return Either.left(new ConfigurationError({ option: key, detail: "an endpoint URL takes no credentials" }))
+    }
+    out[key] = value.replace(/\/+$/, "")
+  }
+  if (options.httpMethod !== undefined) {
+    if (options.httpMethod !== "POST" && options.httpMethod !== "GET") {
+      return Either.left(
+        new ConfigurationError({ option: "httpMethod", detail: `${String(options.httpMethod)} is not POST or GET` })
+      )
+    }
+    out.httpMethod = options.httpMethod
+  }
+  if (options.timeout !== undefined) {
+    const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout))
+    if (timeout === undefined || !Duration.greaterThan(timeout, Duration.zero)) {
+      return Either.left(new ConfigurationError({ option: "timeout", detail: "not a positive duration" }))
+    }
+    out.timeout = timeout
+  }
+  return Either.right(out)
+}
+
+/**
+ * Provides the settings with `options` replacing the defaults; malformed options fail the layer with a
+ * `ConfigurationError`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layer = (options: Options): Layer.Layer<MailRuConfig, ConfigurationError> =>
+  Layer.effect(MailRuConfig, make(options))
+
+/**
+ * Provides the settings read from the environment: `MAILRU_API_URL`, `MAILRU_PUBLIC_URL`, `MAILRU_CODE_TOKEN_URL`,
+ * `MAILRU_TOKEN_URL`, `MAILRU_AUTHORIZE_URL`, `MAILRU_HTTP_METHOD`, `MAILRU_TIMEOUT`, each optional.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerConfig: Layer.Layer<MailRuConfig, ConfigurationError | ConfigError.ConfigError> = Layer.effect(
+  MailRuConfig,
+  Effect.flatMap(
+    Config.all({
+      apiUrl: Config.option(Config.string("MAILRU_API_URL")),
+      publicUrl: Config.option(Config.string("MAILRU_PUBLIC_URL")),
+      codeTokenUrl: Config.option(Config.string("MAILRU_CODE_TOKEN_URL")),
+      tokenUrl: Config.option(Config.string("MAILRU_TOKEN_URL")),
+      authorizeUrl: Config.option(Config.string("MAILRU_AUTHORIZE_URL")),
+      httpMethod: Config.option(Config.literal("POST", "GET")("MAILRU_HTTP_METHOD")),
+      timeout: Config.option(Config.duration("MAILRU_TIMEOUT"))
+    }),
+    (read) =>
+      make({
+        apiUrl: Option.getOrUndefined(read.apiUrl),
+        publicUrl: Option.getOrUndefined(read.publicUrl),
+        codeTokenUrl: Option.getOrUndefined(read.codeTokenUrl),
+        tokenUrl: Option.getOrUndefined(read.tokenUrl),
+        authorizeUrl: Option.getOrUndefined(read.authorizeUrl),
+        httpMethod: Option.getOrUndefined(read.httpMethod),
+        timeout: Option.getOrUndefined(read.timeout)
+      })
+  )
+)
