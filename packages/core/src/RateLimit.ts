@@ -24,6 +24,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { hex } from "./Md5.js"
+import type { Token } from "./Token.js"
 
 /**
  * The operations of a rate limiter.
@@ -42,6 +43,8 @@ export interface Service {
   readonly penalize: (key: string) => Effect.Effect<void>
   /** Reports an accepted call for `key`: the next penalty starts again from the base pause. */
   readonly succeeded: (key: string) => Effect.Effect<void>
+  /** Whether calls are keyed by application and token (each user apart) rather than by application alone. */
+  readonly byToken: boolean
 }
 
 /**
@@ -53,7 +56,8 @@ export interface Service {
 export const unlimited: Service = {
   take: () => Effect.void,
   penalize: () => Effect.void,
-  succeeded: () => Effect.void
+  succeeded: () => Effect.void,
+  byToken: false
 }
 
 /**
@@ -181,6 +185,8 @@ export interface Options {
   readonly pauseCap?: Duration.DurationInput | undefined
   /** Where the counts live; a fresh in-memory store by default. */
   readonly store?: Store | undefined
+  /** Keys calls by application and token, so that each user of the application has the rate to itself. */
+  readonly byToken?: boolean | undefined
 }
 
 // `Duration.decode` reads a negative or NaN number as zero: such input is a mistake, not a zero delay.
@@ -245,7 +251,8 @@ export const make = (options: Options): Effect.Effect<Service, ConfigurationErro
     return {
       take,
       penalize: (key) => Effect.asVoid(store.penalize(key, rule)),
-      succeeded: (key) => store.reset(key)
+      succeeded: (key) => store.reset(key),
+      byToken: options.byToken ?? false
     }
   })
 
@@ -276,6 +283,19 @@ export const layerNone: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, unlimi
  */
 export const key = (application: string, token?: Redacted.Redacted<string>): string =>
   token === undefined ? application : `${application}/${hex(Redacted.value(token)).slice(0, 16)}`
+
+/**
+ * Runs `effect`, a call of `application` with `token`, when the current `RateLimit` lets it start: keyed by the
+ * application, or by the application and the token when the limiter is set `byToken`.
+ *
+ * @since 0.1.0
+ * @category Combinators
+ */
+export const limitCall = (application: string, token: Option.Option<Token>) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(RateLimit, (limiter) =>
+    limit(limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application)(effect)
+  )
 
 /**
  * Tells whether a failure is the server saying too many calls: a `RateLimitedError`, or HTTP status 429.

@@ -6,8 +6,11 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -15,7 +18,7 @@ import * as SynchronizedRef from "effect/SynchronizedRef"
 import type { ApiError } from "./ApiError.js"
 import type { AuthError } from "./AuthError.js"
 import type { ConfigurationError } from "./ConfigurationError.js"
-import type { Token } from "./Token.js"
+import { expiresWithin, type Token } from "./Token.js"
 import { TokenStore, type TokenStoreError } from "./TokenStore.js"
 import type { TransportError } from "./TransportError.js"
 
@@ -39,7 +42,23 @@ export interface Service {
    * stale token was already replaced in the store gets the stored one without a new renewal.
    */
   readonly refresh: (stale: Token) => Effect.Effect<Token, RefreshError>
+  /**
+   * Whether the renewal authorizes anew (a session built from a login and password), so that it can also
+   * replace a token the API calls invalid, not only an expired one.
+   */
+  readonly reauthorizes: boolean
 }
+
+/**
+ * How long before its expiry a token is renewed, by the calls that find it so close to expiring and by the
+ * background renewal. One minute unless provided.
+ *
+ * @since 0.1.0
+ * @category Context
+ */
+export class RenewalMargin extends Context.Reference<RenewalMargin>()("@okmail/core/RenewalMargin", {
+  defaultValue: (): Duration.Duration => Duration.minutes(1)
+}) {}
 
 /**
  * The token renewal of the current session, present when the session can renew its token.
@@ -59,7 +78,8 @@ const sameToken = (a: Token, b: Token) => Redacted.value(a.accessToken) === Reda
  * @category Constructors
  */
 export const make = (
-  renew: (stale: Token) => Effect.Effect<Token, RefreshError>
+  renew: (stale: Token) => Effect.Effect<Token, RefreshError>,
+  options: { readonly reauthorizes?: boolean | undefined } = {}
 ): Effect.Effect<Service, never, TokenStore | Scope.Scope> =>
   Effect.gen(function*() {
     const store = yield* TokenStore
@@ -92,12 +112,14 @@ export const make = (
           onSome: (deferred) => Effect.succeed([deferred, current] as const)
         })).pipe(Effect.flatMap(Deferred.await))
 
-    return { refresh }
+    return { refresh, reauthorizes: options.reauthorizes ?? false }
   })
 
 /**
- * Runs `use` with the session's current token; when it fails with `SessionExpiredError` and the session can
- * renew its token, renews it (once, shared with concurrent callers) and runs `use` again with the new token.
+ * Runs `use` with the session's current token. When the session can renew its token, a token within
+ * `RenewalMargin` of its expiry is renewed first, and a call failing with `SessionExpiredError` (or, for a
+ * session that authorizes anew, `InvalidSessionError`) renews it (once, shared with concurrent callers) and
+ * runs `use` once more with the new token.
  *
  * @since 0.1.0
  * @category Combinators
@@ -107,17 +129,65 @@ export const withToken = <A, E, R>(
 ): Effect.Effect<A, E | RefreshError, R | TokenStore> =>
   Effect.gen(function*() {
     const store = yield* TokenStore
-    const token = yield* store.get
+    const stored = yield* store.get
     const renewal = yield* Effect.serviceOption(TokenRefresh)
-    if (Option.isNone(token) || Option.isNone(renewal)) return yield* use(token)
-    const current = token.value
-    return yield* use(token).pipe(
+    if (Option.isNone(stored) || Option.isNone(renewal)) return yield* use(stored)
+    const current = yield* renewSoon(renewal.value, stored.value)
+    const replays = (error: unknown) =>
+      hasTag(error, "SessionExpiredError") || (renewal.value.reauthorizes && hasTag(error, "InvalidSessionError"))
+    return yield* use(Option.some(current)).pipe(
       Effect.catchIf(
-        (error): error is E => isSessionExpired(error),
+        (error): error is E => replays(error),
         () => Effect.flatMap(renewal.value.refresh(current), (fresh) => use(Option.some(fresh)))
       )
     )
   })
 
-const isSessionExpired = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "_tag" in error && error._tag === "SessionExpiredError"
+// A token about to expire is renewed before the call; if that renewal fails while the token still has time
+// left, the call goes on with it and meets the API's own verdict.
+const renewSoon = (renewal: Service, token: Token): Effect.Effect<Token> =>
+  Effect.gen(function*() {
+    const margin = yield* RenewalMargin
+    const now = yield* DateTime.now
+    if (!expiresWithin(token, now, margin)) return token
+    return yield* renewal.refresh(token).pipe(
+      Effect.catchAll((error) =>
+        Effect.as(Effect.logWarning(`Renewing the token before it expires failed: ${error._tag}`), token)
+      )
+    )
+  })
+
+const hasTag = (error: unknown, tag: string): boolean =>
+  typeof error === "object" && error !== null && "_tag" in error && error._tag === tag
+
+/**
+ * Renews the session's token in the background, `RenewalMargin` before each expiry, for as long as the layer's
+ * scope lasts: closing it stops the fiber. A failed renewal is logged and tried again after `retryAfter` (30
+ * seconds unless given); a token without an expiry is looked at again after `idle` (one minute).
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerBackground = (
+  options: { readonly retryAfter?: Duration.DurationInput; readonly idle?: Duration.DurationInput } = {}
+): Layer.Layer<never, never, TokenRefresh | TokenStore> =>
+  Layer.scopedDiscard(Effect.gen(function*() {
+    const renewal = yield* TokenRefresh
+    const store = yield* TokenStore
+    const retryAfter = Duration.decode(options.retryAfter ?? Duration.seconds(30))
+    const idle = Duration.decode(options.idle ?? Duration.minutes(1))
+    const step = Effect.gen(function*() {
+      const token = yield* Effect.orElseSucceed(store.get, () => Option.none<Token>())
+      if (Option.isNone(token) || token.value.expiresAt === undefined) return yield* Effect.sleep(idle)
+      const margin = yield* RenewalMargin
+      const now = yield* DateTime.now
+      const due = DateTime.toEpochMillis(token.value.expiresAt) - Duration.toMillis(margin) - DateTime.toEpochMillis(now)
+      if (due > 0) return yield* Effect.sleep(Duration.millis(due))
+      yield* renewal.refresh(token.value).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning(`Background token renewal failed: ${error._tag}`).pipe(Effect.zipRight(Effect.sleep(retryAfter)))
+        )
+      )
+    })
+    yield* Effect.forkScoped(Effect.forever(step))
+  }))

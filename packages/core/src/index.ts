@@ -70,3 +70,7 @@ export * as RateLimit from "./RateLimit.js"
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"
+/**
+ * @since 0.1.0
+ */
+export * as ApiCall from "./ApiCall.js"

@@ -7,16 +7,18 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type { ApiError } from "@okmail/core/ApiError"
+import * as ApiCall from "@okmail/core/ApiCall"
 import * as ApiHttp from "@okmail/core/ApiHttp"
 import * as ApiProxy from "@okmail/core/ApiProxy"
 import { ConfigurationError, ParamsError } from "@okmail/core/ConfigurationError"
 import * as Params from "@okmail/core/Params"
+import * as RateLimit from "@okmail/core/RateLimit"
 import { UnexpectedResultError } from "@okmail/core/ResultError"
+import * as RetryPolicy from "@okmail/core/RetryPolicy"
 import * as Signer from "@okmail/core/Signer"
 import type { Token } from "@okmail/core/Token"
 import * as TokenRefresh from "@okmail/core/TokenRefresh"
 import * as TokenStore from "@okmail/core/TokenStore"
-import type { TransportError } from "@okmail/core/TransportError"
 import { StatusError } from "@okmail/core/TransportError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -29,14 +31,6 @@ import { MailRuConfig } from "./MailRuConfig.js"
 import * as MailRuError from "./MailRuError.js"
 import * as MailRuSchema from "./MailRuSchema.js"
 import { reservedKeys } from "./MailRuSigner.js"
-
-/**
- * Why `callRaw` can fail: never because of what the body says, only because no body could be read.
- *
- * @since 0.1.0
- * @category Errors
- */
-export type RawError = TransportError | ConfigurationError | ParamsError | TokenStore.TokenStoreError
 
 /**
  * The methods of the Mail.Ru Platform REST API as its documentation lists them; `api.<group>.<name>` is typed for
@@ -103,7 +97,7 @@ export interface Service {
   /** Calls an API method; an error body fails with its classified API error. */
   readonly call: (method: string, params?: Params.Params) => Effect.Effect<unknown, MailRuError.MailRuError>
   /** Calls an API method and returns the body as the server sent it, error bodies included. */
-  readonly callRaw: (method: string, params?: Params.Params) => Effect.Effect<unknown, RawError>
+  readonly callRaw: (method: string, params?: Params.Params) => Effect.Effect<unknown, MailRuError.MailRuError>
   /** Any method as `api.<group>.<name>(params)`, through `call`. */
   readonly api: Api<Effect.Effect<unknown, MailRuError.MailRuError>>
   /** An unsigned request for public data at `publicUrl/<segments>`; an error body fails with its API error. */
@@ -246,8 +240,15 @@ export const make: Effect.Effect<
       return { request, status: response.status, body }
     }).pipe(Effect.provideService(HttpClient.HttpClient, http))
 
-  const signedExchange = (method: string, wire: Params.WireParams, token: Option.Option<Token>) =>
-    Effect.flatMap(signer.sign(wire, token), (signed) => exchange(method, config.apiUrl, signed))
+  const signedCall = (method: string, wire: Params.WireParams, raw: boolean) => (token: Option.Option<Token>) =>
+    Effect.flatMap(signer.sign(wire, token), (signed) =>
+      RateLimit.limitCall(signed["app_id"] ?? "", token)(
+        Effect.flatMap(
+          exchange(method, config.apiUrl, signed),
+          (answer): Effect.Effect<unknown, ApiError | StatusError> =>
+            raw ? Effect.succeed(answer.body) : classified(method)(answer)
+        )
+      ))
 
   const classified = (method: string) =>
   (
@@ -263,17 +264,13 @@ export const make: Effect.Effect<
   const call = Effect.fn("MailRuClient.call")(function*(method: string, params: Params.Params = {}) {
     yield* Effect.annotateCurrentSpan("mailru.method", String(method))
     const wire = yield* encodeCall(method, params)
-    return yield* TokenRefresh.withToken((token) =>
-      Effect.flatMap(signedExchange(method, wire, token), classified(method))
-    ).pipe(Effect.provide(session))
+    return yield* ApiCall.run({ method }, signedCall(method, wire, false)).pipe(Effect.provide(session))
   })
 
   const callRaw = Effect.fn("MailRuClient.callRaw")(function*(method: string, params: Params.Params = {}) {
     yield* Effect.annotateCurrentSpan("mailru.method", String(method))
     const wire = yield* encodeCall(method, params)
-    const token = yield* store.get
-    const answer = yield* signedExchange(method, wire, token)
-    return answer.body
+    return yield* ApiCall.run({ method }, signedCall(method, wire, true)).pipe(Effect.provide(session))
   })
 
   const publicRequest = Effect.fn("MailRuClient.publicRequest")(
@@ -283,8 +280,10 @@ export const make: Effect.Effect<
         return yield* new ParamsError({ key: "params", detail: "the parameters must be an object" })
       }
       const wire = yield* Params.encode(params)
-      const answer = yield* exchange(`public ${path}`, `${config.publicUrl}/${path}`, wire)
-      return yield* classified(`public ${path}`)(answer)
+      const method = `public ${path}`
+      return yield* Effect.flatMap(exchange(method, `${config.publicUrl}/${path}`, wire), classified(method)).pipe(
+        RetryPolicy.retry(method)
+      )
     }
   )
 

@@ -1,4 +1,5 @@
 import type { Signer, TokenStore } from "@okmail/core"
+import { RetryPolicy } from "@okmail/core"
 import { MailRuClient } from "@okmail/mailru"
 import { Emulator, Seed } from "@okmail/emulator"
 import * as Effect from "effect/Effect"
@@ -39,5 +40,6 @@ export const withSession = <ROut extends Signer.Signer | TokenStore.TokenStore, 
 ) =>
   program.pipe(
     Effect.provide(MailRuClient.layer.pipe(Layer.provideMerge(session))),
-    Effect.provide(Emulator.layerInProcess())
+    // One answer per call: retries are shown by the resilience tests.
+    Effect.provide(Layer.merge(Emulator.layerInProcess(), RetryPolicy.layerNone))
   )

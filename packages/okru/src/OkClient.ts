@@ -8,10 +8,12 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ApiError from "@okmail/core/ApiError"
+import * as ApiCall from "@okmail/core/ApiCall"
 import * as ApiHttp from "@okmail/core/ApiHttp"
 import * as ApiProxy from "@okmail/core/ApiProxy"
 import { ParamsError } from "@okmail/core/ConfigurationError"
 import * as Params from "@okmail/core/Params"
+import * as RateLimit from "@okmail/core/RateLimit"
 import { UnexpectedResultError } from "@okmail/core/ResultError"
 import * as Signer from "@okmail/core/Signer"
 import type { Token } from "@okmail/core/Token"
@@ -126,14 +128,17 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
           params,
           timeout: config.timeout
         }
-        const response = yield* ApiHttp.send(request)
-        const body = yield* ApiHttp.parseJson(request, response)
-        const error = OkError.fromBody(body, method)
-        if (Option.isNone(error) && response.status >= 400) {
-          return yield* new StatusError({ method, url: pagePath(new URL(target.url)), status: response.status })
-        }
-        if (raw || Option.isNone(error)) return body
-        return yield* Effect.fail<ApiError.ApiError>(error.value)
+        const answer = Effect.gen(function*() {
+          const response = yield* ApiHttp.send(request)
+          const body = yield* ApiHttp.parseJson(request, response)
+          const error = OkError.fromBody(body, method)
+          if (Option.isNone(error) && response.status >= 400) {
+            return yield* new StatusError({ method, url: pagePath(new URL(target.url)), status: response.status })
+          }
+          if (raw || Option.isNone(error)) return body
+          return yield* Effect.fail<ApiError.ApiError>(error.value)
+        })
+        return yield* RateLimit.limitCall(params["application_key"] ?? "", token)(answer)
       })
 
     const run = (method: string, params: Params.Params | undefined, raw: boolean) =>
@@ -143,7 +148,7 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
           return yield* new ParamsError({ key: "method", detail: "the method name must be a non-empty string" })
         }
         const wire = yield* Params.encode(params ?? {})
-        return yield* TokenRefresh.withToken(exchange(method, wire, raw))
+        return yield* ApiCall.run({ method }, exchange(method, wire, raw))
       }).pipe(
         Effect.provideService(TokenStore.TokenStore, store),
         Effect.provideService(HttpClient.HttpClient, http),
