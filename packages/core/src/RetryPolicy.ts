@@ -279,8 +279,17 @@ export const apply = (policy: RetryPolicy, method: string, options?: CallOptions
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
   if (policy.maxRetries === 0) return effect
   if (isWrite(method) && !(options?.retryWrites ?? policy.retryWrites)) return effect
-  return Effect.retry(effect, { schedule: schedule(policy), while: isRetryable })
+  return Effect.retry(Effect.tapError(effect, (error) => logRetryable(method, error)), {
+    schedule: schedule(policy),
+    while: isRetryable
+  })
 }
+
+// Errors of this library carry messages without secrets, so the message is what the log line says.
+const logRetryable = (method: string, error: unknown) =>
+  isRetryable(error)
+    ? Effect.logDebug(`${method} failed and may be tried again: ${(error as { message?: string }).message ?? ""}`)
+    : Effect.void
 
 /**
  * Like `apply`, with the policy of `CurrentRetryPolicy`.

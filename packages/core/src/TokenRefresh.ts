@@ -96,6 +96,10 @@ export const make = (
         }
         yield* renew(stale).pipe(
           Effect.tap((token) => store.set(token)),
+          Effect.tapBoth({
+            onSuccess: (token) => Effect.logDebug(`Token renewed${token.expiresAt ? `, valid until ${token.expiresAt}` : ""}`),
+            onFailure: (error) => Effect.logWarning(`Token renewal failed: ${error.message}`)
+          }),
           Effect.exit,
           Effect.flatMap((exit) =>
             SynchronizedRef.set(inFlight, Option.none()).pipe(Effect.zipRight(Deferred.done(deferred, exit)))
