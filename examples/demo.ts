@@ -30,9 +30,9 @@ const line = (name: string, circuit: string, detail: string) =>
 const control = EmulatorControl.EmulatorControl
 
 // Runs `use` with a client over the session `layer`, printing the layer's name, its circuit and what came back.
-const withOk = <E>(
+const withOk = <ROut extends Signer.Signer | TokenStore.TokenStore, E, RIn>(
   name: string,
-  layer: Layer.Layer<Signer.Signer | TokenStore.TokenStore, E, never>,
+  layer: Layer.Layer<ROut, E, RIn>,
   use: (client: OkClient.Service) => Effect.Effect<string, unknown>
 ) =>
   Effect.gen(function*() {
@@ -41,9 +41,9 @@ const withOk = <E>(
     yield* line(name, signer.circuit, detail)
   }).pipe(Effect.provide(Layer.provideMerge(OkClient.layer, layer)))
 
-const withMailRu = <E>(
+const withMailRu = <ROut extends Signer.Signer | TokenStore.TokenStore, E, RIn>(
   name: string,
-  layer: Layer.Layer<Signer.Signer | TokenStore.TokenStore, E, never>,
+  layer: Layer.Layer<ROut, E, RIn>,
   use: (client: MailRuClient.Service) => Effect.Effect<string, unknown>
 ) =>
   Effect.gen(function*() {
