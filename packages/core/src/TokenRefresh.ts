@@ -104,6 +104,8 @@ export const make = (
           Effect.flatMap((exit) =>
             SynchronizedRef.set(inFlight, Option.none()).pipe(Effect.zipRight(Deferred.done(deferred, exit)))
           ),
+          // Closing the session's scope interrupts the renewal: its waiters are interrupted too, not left hanging.
+          Effect.onInterrupt(() => Deferred.interrupt(deferred)),
           Effect.forkIn(scope)
         )
         return [deferred, Option.some(deferred)] as const

@@ -188,3 +188,22 @@ describe("ApiCall.run", () => {
       assert.strictEqual(yield* Ref.get(attempts), RetryPolicy.defaults.maxRetries + 1)
     }).pipe(Effect.provide(storeWith("1 hour"))))
 })
+
+describe("TokenRefresh when the session's scope closes", () => {
+  it.effect("a renewal in flight is interrupted, and so are its waiters: none is left hanging", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const store = yield* Effect.flatMap(tokenFor("t0", "1 hour"), TokenStore.makeMemory)
+      const service = yield* TokenRefresh.make((stale) =>
+        Effect.zipRight(Effect.sleep("10 seconds"), tokenFor(`${access(stale)}+1`, "1 hour"))
+      ).pipe(Effect.provideService(TokenStore.TokenStore, store), Scope.extend(scope))
+      const stale = Option.getOrThrow(yield* store.get)
+      const waiters = yield* Effect.forkAll(Array.from({ length: 3 }, () => service.refresh(stale)))
+      yield* TestClock.adjust("1 second")
+      yield* Scope.close(scope, Exit.void)
+      const exit = yield* Fiber.await(waiters)
+      assert.isTrue(Exit.isInterrupted(exit))
+      yield* TestClock.adjust("1 minute")
+      assert.strictEqual(access(Option.getOrThrow(yield* store.get)), "t0")
+    }))
+})
