@@ -74,3 +74,7 @@ export * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  */
 export * as ApiCall from "./ApiCall.js"
+/**
+ * @since 0.1.0
+ */
+export * as Endpoint from "./Endpoint.js"

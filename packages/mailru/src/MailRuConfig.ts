@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { ConfigurationError } from "@okmail/core/ConfigurationError"
+import type { ConfigurationError } from "@okmail/core/ConfigurationError"
+import * as Endpoint from "@okmail/core/Endpoint"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -94,37 +95,19 @@ export const make = (options: Options = {}): Either.Either<Service, Configuratio
   for (const key of URL_OPTIONS) {
     const value = options[key]
     if (value === undefined) continue
-    let parsed: URL
-    try {
-      parsed = new URL(value)
-    } catch {
-      return Either.left(new ConfigurationError({ option: key, detail: "not an absolute URL" }))
-    }
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-      return Either.left(new ConfigurationError({ option: key, detail: `the scheme ${parsed.protocol} is not HTTP` }))
-    }
-    if (parsed.search !== "" || parsed.hash !== "") {
-      return Either.left(new ConfigurationError({ option: key, detail: "an endpoint URL takes no query or fragment" }))
-    }
-    if (parsed.username !== "" || parsed.password !== "") {
-      return Either.left(new ConfigurationError({ option: key, detail: "an endpoint URL takes no credentials" }))
-    }
-    out[key] = value.replace(/\/+$/, "")
+    const checked = Endpoint.url(key, value)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    out[key] = checked.right
   }
   if (options.httpMethod !== undefined) {
-    if (options.httpMethod !== "POST" && options.httpMethod !== "GET") {
-      return Either.left(
-        new ConfigurationError({ option: "httpMethod", detail: `${String(options.httpMethod)} is not POST or GET` })
-      )
-    }
-    out.httpMethod = options.httpMethod
+    const checked = Endpoint.httpMethod(options.httpMethod)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    out.httpMethod = checked.right
   }
   if (options.timeout !== undefined) {
-    const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout))
-    if (timeout === undefined || !Duration.greaterThan(timeout, Duration.zero)) {
-      return Either.left(new ConfigurationError({ option: "timeout", detail: "not a positive duration" }))
-    }
-    out.timeout = timeout
+    const checked = Endpoint.timeout(options.timeout)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    out.timeout = checked.right
   }
   return Either.right(out)
 }
