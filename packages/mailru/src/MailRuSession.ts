@@ -3,7 +3,10 @@
  * `TokenStore` of the session, and `TokenRefresh` when the session holds a refresh token it can renew with.
  *
  * A layer built on a flow runs the flow when it is built, unless its store already holds a token (a file or
- * key-value store passed as `store` keeps a session across runs, and the rotated refresh token with it). Every
+ * key-value store passed as `store` keeps a session across runs, and the rotated refresh token with it). It
+ * renews its token with the refresh-token grant; a session built from the user's e-mail and password (implicit,
+ * password) authorizes again with them when the refresh token is refused (`invalid_grant`), while a code or
+ * refresh session then fails with the `OAuthError`. A session on a given token does not renew it. Every
  * misconfiguration — a session that could never sign, a missing secret — is a `ConfigurationError` when the
  * layer is built. Whatever a layer acquires lives in the scope it is built in.
  *
@@ -190,20 +193,24 @@ const requireGrantSecret = (secretKey: Redacted.Redacted<string> | undefined) =>
   session.requireSecret("secretKey", secretKey, "the token endpoint needs the application secret key (client_secret)")
 
 // A session on a token-endpoint grant: the secret key is the grant's client_secret and renews the token through
-// the refresh-token grant, whichever circuit signs.
+// the refresh-token grant, whichever circuit signs. A grant on the user's credentials can be run again when the
+// refresh token is refused; a code or a refresh token cannot.
 const grantSession = <E, R>(
   spec: session.Spec,
   options: StoreOptions<E, R> & { readonly secretKey: Redacted.Redacted<string> },
-  obtain: (secretKey: Redacted.Redacted<string>) => Effect.Effect<Token.Token, MailRuAuth.FlowError, HttpClient.HttpClient>
+  obtain: (
+    secretKey: Redacted.Redacted<string>
+  ) => Effect.Effect<Token.Token, MailRuAuth.FlowError, HttpClient.HttpClient>,
+  { credentials }: { readonly credentials: boolean }
 ): Layer.Layer<RefreshableSession, E | FlowSessionError, R | HttpClient.HttpClient> =>
   Layer.unwrapEffect(
-    Effect.map(requireGrantSecret(options.secretKey), (secretKey) =>
-      session.refreshable(
-        spec,
-        storeOf(options),
-        obtain(secretKey),
-        session.renewWithRefreshToken(spec.appId, secretKey)
-      ))
+    Effect.map(requireGrantSecret(options.secretKey), (secretKey) => {
+      const flow = obtain(secretKey)
+      return session.refreshable(spec, storeOf(options), flow, {
+        renew: session.renewWithRefreshToken(spec.appId, secretKey),
+        reauthorize: credentials ? flow : undefined
+      })
+    })
   )
 
 /**
@@ -232,7 +239,8 @@ const codeSession = <E, R>(mode: session.Mode, options: CodeOptions & StoreOptio
         secretKey,
         code: options.code,
         redirectUri: options.redirectUri
-      })
+      }),
+    { credentials: false }
   )
 
 /**
@@ -271,7 +279,8 @@ export const layerCodeServer = <E = never, R = never>(
 /**
  * The options of an implicit session: the application, the user's e-mail and password, the scopes, the private
  * key for the client-server circuit, and the secret key for the server-server circuit. With a secret key the
- * token is renewed through the refresh-token grant; without one, by walking the login pages again.
+ * token is renewed through the refresh-token grant, and by walking the login pages again when the refresh token
+ * is refused; without one, always by walking the login pages again.
  *
  * @since 0.1.0
  * @category Models
@@ -299,14 +308,10 @@ const implicitSession = <E, R>(
     redirectUri: options.redirectUri
   })
   const secretKey = options.secretKey
-  return session.refreshable(
-    { ...options, mode },
-    storeOf(options),
-    flow,
-    MailRuSigner.nonEmpty(secretKey)
-      ? session.renewWithRefreshToken(options.appId, secretKey)
-      : () => flow
-  )
+  return session.refreshable({ ...options, mode }, storeOf(options), flow, {
+    renew: MailRuSigner.nonEmpty(secretKey) ? session.renewWithRefreshToken(options.appId, secretKey) : () => flow,
+    reauthorize: flow
+  })
 }
 
 /**
@@ -348,7 +353,8 @@ export const layerImplicitServer = <E = never, R = never>(
 
 /**
  * The options of a password session: the application, its secret key (the `client_secret`, which also renews
- * the token), its private key for the client-server circuit, the user's e-mail and password, the scopes.
+ * the token), its private key for the client-server circuit, the user's e-mail and password, the scopes. When
+ * the refresh token is refused, the session gets a new token with the password grant.
  *
  * @since 0.1.0
  * @category Models
@@ -374,7 +380,8 @@ const passwordSession = <E, R>(mode: session.Mode, options: PasswordOptions & St
         email: options.email,
         password: options.password,
         scope: options.scope
-      })
+      }),
+    { credentials: true }
   )
 
 /**
@@ -429,7 +436,8 @@ const refreshSession = <E, R>(mode: session.Mode, options: RefreshOptions & Stor
   grantSession(
     { ...options, mode },
     options,
-    (secretKey) => MailRuAuth.refresh({ appId: options.appId, secretKey, refreshToken: options.refreshToken })
+    (secretKey) => MailRuAuth.refresh({ appId: options.appId, secretKey, refreshToken: options.refreshToken }),
+    { credentials: false }
   )
 
 /**

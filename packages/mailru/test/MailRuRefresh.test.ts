@@ -1,7 +1,9 @@
 import { Token, TokenRefresh, TokenStore } from "@okmail/core"
 import { MailRuClient, MailRuSession } from "@okmail/mailru"
 import { Emulator, EmulatorControl, Fault } from "@okmail/emulator"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -12,7 +14,11 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import { appId, assertNoSecret, ivan, privateKey, secretKey, seeded, withSession } from "./helpers.js"
+import { app, appId, assertNoSecret, ivan, privateKey, secretKey, seeded, settle, withSession } from "./helpers.js"
+
+const email = ivan.email
+const password = Redacted.make(ivan.password)
+const access = (token: Token.Token) => Redacted.value(token.accessToken)
 
 const refreshToken = Redacted.make(seeded.refreshToken)
 const currentToken = Effect.flatMap(TokenStore.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
@@ -134,35 +140,76 @@ describe("MailRuSession token renewal", () => {
         })
       )
     ))
+})
 
-  it.effect("closing the scope releases the store and interrupts a renewal in flight", () =>
-    Effect.gen(function*() {
-      const control = yield* EmulatorControl.EmulatorControl
-      const outside = yield* TokenStore.makeMemory()
-      const released = yield* Ref.make(false)
-      const store = Layer.scoped(
-        TokenStore.TokenStore,
-        Effect.acquireRelease(Effect.succeed(outside), () => Ref.set(released, true))
-      )
-      const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(
-        MailRuSession.layerRefresh({ appId, privateKey, secretKey, refreshToken, store }),
-        scope
-      )
-      const first = Option.getOrThrow(yield* outside.get)
-      // A renewal that the token endpoint holds for a minute.
-      yield* control.inject({ api: "mailru", target: "oauth/token", times: 1, fault: Fault.delay("1 minute") })
-      const waiting = yield* Effect.fork(Context.get(context, TokenRefresh.TokenRefresh).refresh(first))
-      yield* TestClock.adjust("1 second")
-      assert.isFalse(yield* Ref.get(released))
-      yield* Scope.close(scope, Exit.void)
-      assert.isTrue(yield* Ref.get(released))
-      yield* TestClock.adjust("2 minutes")
-      // The renewal was interrupted with the scope: the store still holds the first token.
-      assert.strictEqual(
-        Redacted.value(Option.getOrThrow(yield* outside.get).accessToken),
-        Redacted.value(first.accessToken)
-      )
-      yield* Fiber.interrupt(waiting)
-    }).pipe(Effect.provide(Emulator.layerInProcess())))
+// Every session built on a flow, with whether its renewal may authorize again with the user's credentials.
+const flowSessions: ReadonlyArray<
+  readonly [
+    name: string,
+    reauthorizes: boolean,
+    make: (
+      store: Layer.Layer<TokenStore.TokenStore>,
+      code: Redacted.Redacted<string>
+    ) => Layer.Layer<MailRuSession.RefreshableSession, unknown, HttpClient.HttpClient>
+  ]
+> = [
+  ["layerCode", false, (store, code) =>
+    MailRuSession.layerCode({ appId, privateKey, secretKey, code, redirectUri: app.redirectUri, store })],
+  ["layerCodeClient", false, (store, code) =>
+    MailRuSession.layerCodeClient({ appId, privateKey, secretKey, code, redirectUri: app.redirectUri, store })],
+  ["layerCodeServer", false, (store, code) =>
+    MailRuSession.layerCodeServer({ appId, secretKey, code, redirectUri: app.redirectUri, store })],
+  // Without a secret key, the implicit session renews by walking the login pages.
+  ["layerImplicit", true, (store) => MailRuSession.layerImplicit({ appId, privateKey, email, password, store })],
+  ["layerImplicitClient", true, (store) =>
+    MailRuSession.layerImplicitClient({ appId, privateKey, secretKey, email, password, store })],
+  ["layerImplicitServer", true, (store) =>
+    MailRuSession.layerImplicitServer({ appId, secretKey, email, password, store })],
+  ["layerPassword", true, (store) =>
+    MailRuSession.layerPassword({ appId, privateKey, secretKey, email, password, store })],
+  ["layerPasswordClient", true, (store) =>
+    MailRuSession.layerPasswordClient({ appId, privateKey, secretKey, email, password, store })],
+  ["layerPasswordServer", true, (store) =>
+    MailRuSession.layerPasswordServer({ appId, secretKey, email, password, store })],
+  ["layerRefresh", false, (store) => MailRuSession.layerRefresh({ appId, privateKey, secretKey, refreshToken, store })],
+  ["layerRefreshClient", false, (store) =>
+    MailRuSession.layerRefreshClient({ appId, privateKey, secretKey, refreshToken, store })],
+  ["layerRefreshServer", false, (store) => MailRuSession.layerRefreshServer({ appId, secretKey, refreshToken, store })]
+]
+
+describe("MailRuSession scoped release", () => {
+  for (const [name, reauthorizes, make] of flowSessions) {
+    it.effect(`${name}: closing the scope releases the store and interrupts a renewal in flight`, () =>
+      Effect.gen(function*() {
+        const control = yield* EmulatorControl.EmulatorControl
+        const code = Redacted.make(
+          yield* control.issueCode({ api: "mailru", uid: ivan.uid, redirectUri: app.redirectUri, clientId: appId })
+        )
+        const outside = yield* TokenStore.makeMemory()
+        const released = yield* Ref.make(false)
+        const store = Layer.scoped(
+          TokenStore.TokenStore,
+          Effect.acquireRelease(Effect.succeed(outside), () => Ref.set(released, true))
+        )
+        const scope = yield* Scope.make()
+        const context = yield* Layer.buildWithScope(make(store, code), scope)
+        const renewal = Context.get(context, TokenRefresh.TokenRefresh)
+        assert.strictEqual(renewal.reauthorizes, reauthorizes)
+        const first = Option.getOrThrow(yield* outside.get)
+        const answered = (yield* control.requests).length
+        // The renewal's first request (to the token endpoint or the authorize page) is held for a minute.
+        yield* control.inject({ api: "mailru", target: "*", times: 1, fault: Fault.delay("1 minute") })
+        const waiting = yield* Effect.fork(renewal.refresh(first))
+        yield* settle(Effect.map(TestClock.sleeps(), Chunk.isNonEmpty))
+        assert.isFalse(yield* Ref.get(released))
+        yield* Scope.close(scope, Exit.void)
+        assert.isTrue(yield* Ref.get(released))
+        yield* TestClock.adjust("2 minutes")
+        // The renewal was interrupted with the scope: its request was never answered, and the store still holds
+        // the first token.
+        assert.strictEqual((yield* control.requests).length, answered)
+        assert.strictEqual(access(Option.getOrThrow(yield* outside.get)), access(first))
+        yield* Fiber.interrupt(waiting)
+      }).pipe(Effect.provide(Emulator.layerInProcess())))
+  }
 })

@@ -33,13 +33,29 @@ export const assertNoSecret = (value: unknown, extra: ReadonlyArray<string> = []
   }
 }
 
-/** Runs a program with a client over the given session, all on one in-process emulator. */
-export const withSession = <ROut extends Signer.Signer | TokenStore.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
+/** Runs a program with a client over the given session, on the emulator the caller provides. */
+export const onSession = <ROut extends Signer.Signer | TokenStore.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
 <A, E2, R2>(
   program: Effect.Effect<A, E2, R2>
 ) =>
   program.pipe(
     Effect.provide(MailRuClient.layer.pipe(Layer.provideMerge(session))),
     // One answer per call: retries are shown by the resilience tests.
-    Effect.provide(Layer.merge(Emulator.layerInProcess(), RetryPolicy.layerNone))
+    Effect.provide(RetryPolicy.layerNone)
   )
+
+/** Runs a program with a client over the given session, all on one in-process emulator. */
+export const withSession = <ROut extends Signer.Signer | TokenStore.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
+<A, E2, R2>(
+  program: Effect.Effect<A, E2, R2>
+) => program.pipe(onSession(session), Effect.provide(Emulator.layerInProcess()))
+
+/** Lets forked fibers run until `done` holds; bounded, so that a broken session fails the test instead of hanging. */
+export const settle = <R>(done: Effect.Effect<boolean, never, R>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 10_000; i++) {
+      if (yield* done) return
+      yield* Effect.yieldNow()
+    }
+    throw new Error("the fibers never got there")
+  })

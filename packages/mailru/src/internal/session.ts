@@ -100,15 +100,33 @@ export const plain = <E, R, EF, RF>(
     })
   ).pipe(Layer.provideMerge(store))
 
+/** How a session gets a new token: `renew` it, or `reauthorize` with the user's credentials when it can. */
+export interface Renewal {
+  readonly renew: (stale: Token) => Effect.Effect<Token, TokenRefresh.RefreshError, HttpClient.HttpClient>
+  readonly reauthorize?: Effect.Effect<Token, TokenRefresh.RefreshError, HttpClient.HttpClient> | undefined
+}
+
+// The OAuth server answers invalid_grant for a refresh token that was revoked, expired or already used.
+const refused = (error: TokenRefresh.RefreshError) => error._tag === "OAuthError" && error.error === "invalid_grant"
+
+// A session built from the user's credentials authorizes again when its token cannot be refreshed.
+const renewOrReauthorize = ({ reauthorize, renew }: Renewal) => (stale: Token) =>
+  reauthorize === undefined
+    ? renew(stale)
+    : stale.refreshToken === undefined
+    ? reauthorize
+    : Effect.catchIf(renew(stale), refused, () => reauthorize)
+
 /**
  * A session that renews its token: `Signer` + `TokenStore` + `TokenRefresh`. The renewal runs with the HTTP client
- * and settings the layer was built with, in the layer's scope.
+ * and settings the layer was built with, in the layer's scope. A session that can `reauthorize` says so to
+ * `TokenRefresh`, which then also replaces a token the API calls invalid.
  */
 export const refreshable = <E, R, EF, RF>(
   spec: Spec,
   store: Layer.Layer<TokenStore.TokenStore, E, R>,
   obtain: Effect.Effect<Token, EF, RF>,
-  renew: (stale: Token) => Effect.Effect<Token, TokenRefresh.RefreshError, HttpClient.HttpClient>
+  renewal: Renewal
 ): Layer.Layer<
   Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   E | EF | ConfigurationError | TokenStore.TokenStoreError,
@@ -121,13 +139,15 @@ export const refreshable = <E, R, EF, RF>(
       const config = yield* MailRuConfig
       const token = yield* currentOrObtain(obtain)
       const signer = yield* signerFor(spec, token)
-      const renewal = yield* TokenRefresh.make((stale) =>
-        renew(stale).pipe(
-          Effect.provideService(HttpClient.HttpClient, client),
-          Effect.provideService(MailRuConfig, config)
-        )
+      const refresh = yield* TokenRefresh.make(
+        (stale) =>
+          renewOrReauthorize(renewal)(stale).pipe(
+            Effect.provideService(HttpClient.HttpClient, client),
+            Effect.provideService(MailRuConfig, config)
+          ),
+        { reauthorizes: renewal.reauthorize !== undefined }
       )
-      return Context.make(Signer.Signer, signer).pipe(Context.add(TokenRefresh.TokenRefresh, renewal))
+      return Context.make(Signer.Signer, signer).pipe(Context.add(TokenRefresh.TokenRefresh, refresh))
     })
   ).pipe(Layer.provideMerge(store))
 
