@@ -1,11 +1,13 @@
 /**
  * The OK.ru sessions: one Layer per session class of aiookru, each providing the `Signer` of its circuit and
- * the `TokenStore` holding its token, and for the sessions that can renew their token (authorization code,
- * refresh token) the `TokenRefresh` that renews it with the refresh-token grant.
+ * the `TokenStore` holding its token, and for every session built on a flow the `TokenRefresh` that renews it:
+ * with the refresh-token grant (authorization code, refresh token), or by logging in again (implicit, password),
+ * since OK.ru gives those no refresh token. A session over a given token cannot renew it: an expired or invalid
+ * token reaches the caller as the typed API error.
  *
  * A layer built on a flow runs the flow when it is built, unless its store already holds a token. It is
- * scoped: what it acquires (the login browser and its cookie jar, a renewal in flight) is released when the
- * scope closes.
+ * scoped: what it acquires (a renewal in flight, and with it the login browser of an implicit renewal) is
+ * released when the scope closes.
  *
  * | aiookru 0.1.1 | Layer |
  * |---|---|
@@ -26,7 +28,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ApiError from "@okmail/core/ApiError"
-import type * as AuthError from "@okmail/core/AuthError"
+import * as AuthError from "@okmail/core/AuthError"
 import { ConfigurationError } from "@okmail/core/ConfigurationError"
 import type { UnexpectedResultError } from "@okmail/core/ResultError"
 import * as Signer from "@okmail/core/Signer"
@@ -42,7 +44,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { requireNonEmpty, requireSecret } from "./internal/check.js"
+import { pagePath, requireNonEmpty, requireSecret } from "./internal/check.js"
 import * as OkAuth from "./OkAuth.js"
 import { OkConfig } from "./OkConfig.js"
 import * as OkSigner from "./OkSigner.js"
@@ -154,15 +156,18 @@ const plain = <EF, RF, ES, RS>(
   )
 
 interface Renewal {
-  readonly applicationId: string
-  readonly applicationSecretKey: Redacted.Redacted<string>
+  /** Checked before any flow runs, like the application's own options. */
+  readonly check: Effect.Effect<void, ConfigurationError>
+  readonly renew: (stale: Token.Token) => Effect.Effect<Token.Token, TokenRefresh.RefreshError, HttpClient.HttpClient>
+  readonly reauthorizes: boolean
 }
 
-const renewing = <EF, RF, ES, RS>(
+const renewable = <EF, RF, ES, RS>(
   circuit: Circuit,
   applicationKey: string,
-  renewal: Renewal,
+  secret: Redacted.Redacted<string> | undefined,
   obtain: Effect.Effect<Option.Option<Token.Token>, EF, RF>,
+  renewal: Renewal,
   store: Layer.Layer<TokenStore.TokenStore, ES, RS> | undefined
 ): Layer.Layer<
   Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
@@ -171,24 +176,20 @@ const renewing = <EF, RF, ES, RS>(
 > =>
   withStore(
     Layer.scopedContext(Effect.gen(function*() {
-      yield* requireNonEmpty("applicationId", renewal.applicationId)
-      yield* requireSecret("applicationSecretKey", renewal.applicationSecretKey)
-      const context = yield* sessionContext(circuit, applicationKey, renewal.applicationSecretKey, obtain)
+      yield* renewal.check
+      const context = yield* sessionContext(circuit, applicationKey, secret, obtain)
+      // The renewal runs with the client and settings the layer was built with, not those of whoever calls.
       const http = yield* HttpClient.HttpClient
       const config = yield* OkConfig
-      const renew = (stale: Token.Token) =>
-        stale.refreshToken === undefined
-          ? Effect.fail(
-            new ConfigurationError({ option: "refreshToken", detail: "the session's token has no refresh token" })
-          )
-          : OkAuth.refresh({
-            applicationId: renewal.applicationId,
-            applicationSecretKey: renewal.applicationSecretKey,
-            refreshToken: stale.refreshToken,
-            keep: stale
-          }).pipe(Effect.provideService(HttpClient.HttpClient, http), Effect.provideService(OkConfig, config))
-      // The renewal runs in the layer's scope: closing the scope interrupts one in flight.
-      const refresh = yield* TokenRefresh.make(renew)
+      // It runs in the layer's scope: closing the scope interrupts one in flight.
+      const refresh = yield* TokenRefresh.make(
+        (stale) =>
+          renewal.renew(stale).pipe(
+            Effect.provideService(HttpClient.HttpClient, http),
+            Effect.provideService(OkConfig, config)
+          ),
+        { reauthorizes: renewal.reauthorizes }
+      )
       return Context.add(context, TokenRefresh.TokenRefresh, refresh)
     })) as Layer.Layer<
       Signer.Signer | TokenRefresh.TokenRefresh,
@@ -197,6 +198,37 @@ const renewing = <EF, RF, ES, RS>(
     >,
     store
   )
+
+interface Grant {
+  readonly applicationId: string
+  readonly applicationSecretKey: Redacted.Redacted<string>
+}
+
+// OK.ru keeps the refresh token: the renewed token carries the stale one's.
+const refreshGrant = (grant: Grant): Renewal => ({
+  check: Effect.zipRight(
+    requireNonEmpty("applicationId", grant.applicationId),
+    requireSecret("applicationSecretKey", grant.applicationSecretKey)
+  ),
+  renew: (stale) =>
+    stale.refreshToken === undefined
+      ? Effect.fail(
+        new ConfigurationError({ option: "refreshToken", detail: "the session's token has no refresh token" })
+      )
+      : OkAuth.refresh({
+        applicationId: grant.applicationId,
+        applicationSecretKey: grant.applicationSecretKey,
+        refreshToken: stale.refreshToken,
+        keep: stale
+      }),
+  reauthorizes: false
+})
+
+// OK.ru gives a session built from a login and password no refresh token: it renews by logging in again, which
+// also replaces a token the API calls invalid.
+const loginAgain = (
+  login: Effect.Effect<Token.Token, TokenRefresh.RefreshError, HttpClient.HttpClient>
+): Renewal => ({ check: Effect.void, renew: () => login, reauthorizes: true })
 
 const givenToken = (options: {
   readonly accessToken: Redacted.Redacted<string>
@@ -345,7 +377,7 @@ const codeFlow = (options: CodeOptions) => Effect.map(OkAuth.authorizationCode(o
 /**
  * aiookru's `CodeSession`: exchanges the authorization code for a token, circuit inferred as in `layerToken`
  * (the code grant needs the application secret key, so it signs server-server); renews the token with its
- * refresh token when the API says the session expired.
+ * refresh token before it expires and when the API says the session expired.
  *
  * @since 0.1.0
  * @category Layers
@@ -356,11 +388,19 @@ export const layerCode = <ES = never, RS = never>(
   Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   ES | GrantError,
   HttpClient.HttpClient | RS
-> => renewing("inferred", options.applicationKey, options, codeFlow(options), options.store)
+> =>
+  renewable(
+    "inferred",
+    options.applicationKey,
+    options.applicationSecretKey,
+    codeFlow(options),
+    refreshGrant(options),
+    options.store
+  )
 
 /**
  * aiookru's `CodeServerSession`: exchanges the authorization code for a token and signs server-server; renews
- * the token with its refresh token when the API says the session expired.
+ * the token with its refresh token before it expires and when the API says the session expired.
  *
  * @since 0.1.0
  * @category Layers
@@ -371,7 +411,15 @@ export const layerCodeServer = <ES = never, RS = never>(
   Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   ES | GrantError,
   HttpClient.HttpClient | RS
-> => renewing("server-server", options.applicationKey, options, codeFlow(options), options.store)
+> =>
+  renewable(
+    "server-server",
+    options.applicationKey,
+    options.applicationSecretKey,
+    codeFlow(options),
+    refreshGrant(options),
+    options.store
+  )
 
 /**
  * The options of an implicit session: the user's login and password go through OK.ru's login and permission
@@ -390,25 +438,20 @@ export interface ImplicitOptions {
   readonly redirectUri?: string | undefined
 }
 
-const implicitFlow = (options: ImplicitOptions) =>
-  Effect.gen(function*() {
-    // The browser, and with it the cookie jar of the user's OK.ru login, lives as long as the session.
-    const browser = yield* OkAuth.makeBrowser(options.redirectUri)
-    return Option.some(
-      yield* OkAuth.implicit({
-        applicationId: options.applicationId,
-        login: options.login,
-        password: options.password,
-        scopes: options.scopes,
-        redirectUri: options.redirectUri,
-        browser
-      })
-    )
+// A fresh login browser each time the flow runs, its cookie jar released as soon as the token is read.
+const implicitLogin = (options: ImplicitOptions) =>
+  OkAuth.implicit({
+    applicationId: options.applicationId,
+    login: options.login,
+    password: options.password,
+    scopes: options.scopes,
+    redirectUri: options.redirectUri
   })
 
 /**
  * aiookru's `ImplicitSession`: logs in through the login and permission pages, circuit inferred as in
- * `layerToken`.
+ * `layerToken`. OK.ru gives it no refresh token, so it renews its token by logging in again, through a fresh
+ * login browser, when the token is about to expire or the API says the session expired or is invalid.
  *
  * @since 0.1.0
  * @category Layers
@@ -416,14 +459,23 @@ const implicitFlow = (options: ImplicitOptions) =>
 export const layerImplicit = <ES = never, RS = never>(
   options: ImplicitOptions & StoreOption<ES, RS>
 ): Layer.Layer<
-  Signer.Signer | TokenStore.TokenStore,
+  Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   ES | OkAuth.ImplicitError | SessionError,
   HttpClient.HttpClient | RS
-> => plain("inferred", options.applicationKey, options.applicationSecretKey, implicitFlow(options), options.store)
+> =>
+  renewable(
+    "inferred",
+    options.applicationKey,
+    options.applicationSecretKey,
+    Effect.map(implicitLogin(options), Option.some),
+    loginAgain(implicitLogin(options)),
+    options.store
+  )
 
 /**
  * aiookru's `ImplicitClientSession`: logs in through the login and permission pages and signs with the session
- * secret key the redirect gives (client-server circuit).
+ * secret key the redirect gives (client-server circuit); renews its token by logging in again, as
+ * `layerImplicit` does.
  *
  * @since 0.1.0
  * @category Layers
@@ -431,10 +483,18 @@ export const layerImplicit = <ES = never, RS = never>(
 export const layerImplicitClient = <ES = never, RS = never>(
   options: Omit<ImplicitOptions, "applicationSecretKey"> & StoreOption<ES, RS>
 ): Layer.Layer<
-  Signer.Signer | TokenStore.TokenStore,
+  Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   ES | OkAuth.ImplicitError | SessionError,
   HttpClient.HttpClient | RS
-> => plain("client-server", options.applicationKey, undefined, implicitFlow(options), options.store)
+> =>
+  renewable(
+    "client-server",
+    options.applicationKey,
+    undefined,
+    Effect.map(implicitLogin(options), Option.some),
+    loginAgain(implicitLogin(options)),
+    options.store
+  )
 
 /**
  * The options of a password session (`auth.login`). The application secret key, when given, signs `auth.login`
@@ -463,30 +523,67 @@ export type PasswordError =
   | UnexpectedResultError
   | SessionError
 
-const passwordFlow = (options: PasswordOptions) => Effect.map(OkAuth.password(options), Option.some)
+// A renewal fails with a `RefreshError`: to it, auth.login answering without a session is a login not understood.
+const passwordRenewal = (options: PasswordOptions) =>
+  loginAgain(
+    OkAuth.password(options).pipe(
+      Effect.catchTag("UnexpectedResultError", (error) =>
+        Effect.flatMap(OkConfig, (config) =>
+          new AuthError.LoginPageError({
+            api: "ok",
+            url: pagePath(new URL(config.apiUrl)),
+            step: error.method,
+            detail: error.detail
+          })))
+    )
+  )
 
 /**
- * aiookru's `PasswordSession`: logs in with `auth.login`, circuit inferred as in `layerToken`.
+ * aiookru's `PasswordSession`: logs in with `auth.login`, circuit inferred as in `layerToken`. OK.ru gives it
+ * no refresh token, so it renews its token by logging in again when the API says the session expired or is
+ * invalid; a password changed meanwhile fails the renewal with `WrongCredentialsError`.
  *
  * @since 0.1.0
  * @category Layers
  */
 export const layerPassword = <ES = never, RS = never>(
   options: PasswordOptions & StoreOption<ES, RS>
-): Layer.Layer<Signer.Signer | TokenStore.TokenStore, ES | PasswordError, HttpClient.HttpClient | RS> =>
-  plain("inferred", options.applicationKey, options.applicationSecretKey, passwordFlow(options), options.store)
+): Layer.Layer<
+  Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
+  ES | PasswordError,
+  HttpClient.HttpClient | RS
+> =>
+  renewable(
+    "inferred",
+    options.applicationKey,
+    options.applicationSecretKey,
+    Effect.map(OkAuth.password(options), Option.some),
+    passwordRenewal(options),
+    options.store
+  )
 
 /**
  * aiookru's `PasswordClientSession`: logs in with `auth.login` and signs with the session secret key it answers
- * (client-server circuit).
+ * (client-server circuit); renews its token by logging in again, as `layerPassword` does.
  *
  * @since 0.1.0
  * @category Layers
  */
 export const layerPasswordClient = <ES = never, RS = never>(
   options: PasswordOptions & StoreOption<ES, RS>
-): Layer.Layer<Signer.Signer | TokenStore.TokenStore, ES | PasswordError, HttpClient.HttpClient | RS> =>
-  plain("client-server", options.applicationKey, undefined, passwordFlow(options), options.store)
+): Layer.Layer<
+  Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
+  ES | PasswordError,
+  HttpClient.HttpClient | RS
+> =>
+  renewable(
+    "client-server",
+    options.applicationKey,
+    undefined,
+    Effect.map(OkAuth.password(options), Option.some),
+    passwordRenewal(options),
+    options.store
+  )
 
 /**
  * The options of a refresh session.
@@ -513,7 +610,7 @@ const refreshFlow = (options: RefreshOptions) =>
 
 /**
  * aiookru's `RefreshSession`: gets a token with the refresh token, circuit inferred as in `layerToken`; renews
- * it the same way when the API says the session expired.
+ * it the same way before it expires and when the API says the session expired.
  *
  * @since 0.1.0
  * @category Layers
@@ -524,11 +621,19 @@ export const layerRefresh = <ES = never, RS = never>(
   Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   ES | GrantError,
   HttpClient.HttpClient | RS
-> => renewing("inferred", options.applicationKey, options, refreshFlow(options), options.store)
+> =>
+  renewable(
+    "inferred",
+    options.applicationKey,
+    options.applicationSecretKey,
+    refreshFlow(options),
+    refreshGrant(options),
+    options.store
+  )
 
 /**
  * aiookru's `RefreshServerSession`: gets a token with the refresh token and signs server-server; renews it the
- * same way when the API says the session expired.
+ * same way before it expires and when the API says the session expired.
  *
  * @since 0.1.0
  * @category Layers
@@ -539,7 +644,15 @@ export const layerRefreshServer = <ES = never, RS = never>(
   Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
   ES | GrantError,
   HttpClient.HttpClient | RS
-> => renewing("server-server", options.applicationKey, options, refreshFlow(options), options.store)
+> =>
+  renewable(
+    "server-server",
+    options.applicationKey,
+    options.applicationSecretKey,
+    refreshFlow(options),
+    refreshGrant(options),
+    options.store
+  )
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sessions read from the environment

@@ -1,15 +1,10 @@
-import { EmulatorControl } from "@okmail/emulator"
-import { TokenStore } from "@okmail/core"
-import { OkAuth, OkClient, OkSession } from "@okmail/okru"
+import { OkAuth, OkSession } from "@okmail/okru"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
-import * as TestClock from "effect/TestClock"
 import {
   app,
   emulator,
@@ -20,8 +15,7 @@ import {
   type Recorder,
   refreshSeed,
   secret,
-  seedSecrets,
-  withClient
+  seedSecrets
 } from "./helpers.js"
 
 const assertNoSecret = (value: unknown) => {
@@ -184,39 +178,6 @@ describe("what a session acquires is released with its scope", () => {
       assert.isNotEmpty(yield* browser.cookieNames)
       yield* Scope.close(scope, Exit.void)
       assert.isEmpty(yield* browser.cookieNames)
-    }).pipe(Effect.provide(emulator())))
-
-  it.effect("closing the scope of a code session interrupts its renewal in flight", () =>
-    Effect.gen(function*() {
-      const control = yield* EmulatorControl.EmulatorControl
-      const code = yield* issueCode(ivan.uid)
-      const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(
-        withClient(OkSession.layerCode({
-          applicationId: app.id,
-          applicationKey: app.key,
-          applicationSecretKey: secret(app.secretKey),
-          code: secret(code),
-          redirectUri: app.redirectUri
-        })),
-        scope
-      )
-      const store = yield* Effect.provide(TokenStore.TokenStore, context)
-      const stale = Option.getOrThrow(yield* store.get)
-      yield* control.expireToken(Redacted.value(stale.accessToken))
-      // The renewal will hang on the token endpoint until the clock moves.
-      yield* injectOk("oauth/token.do", { _tag: "Delay", duration: "10 seconds" })
-      const call = yield* Effect.fork(
-        Effect.flatMap(OkClient.OkClient, (ok) => ok.users.getCurrentUser()).pipe(Effect.provide(context))
-      )
-      yield* TestClock.adjust("1 second")
-      yield* Scope.close(scope, Exit.void)
-      yield* TestClock.adjust("1 minute")
-      yield* Fiber.interrupt(call)
-      // The renewal never finished: the store still holds the stale token, and no refresh grant succeeded.
-      assert.strictEqual(Redacted.value(Option.getOrThrow(yield* store.get).accessToken), Redacted.value(stale.accessToken))
-      const grants = (yield* okCalls).filter((entry) => entry.grant === "refresh_token" && entry.verdict === "ok")
-      assert.strictEqual(grants.length, 0)
     }).pipe(Effect.provide(emulator())))
 })
 
