@@ -53,3 +53,51 @@ export const timeout = (value: unknown): Either.Either<Duration.Duration, Config
     ? Either.right(decoded)
     : Either.left(new ConfigurationError({ option: "timeout", detail: "not a positive duration" }))
 }
+
+/**
+ * The settings a client shares with the other: its endpoint URLs (named by `urlKeys`), the HTTP verb and the
+ * time limit.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Settings {
+  readonly httpMethod: "POST" | "GET"
+  readonly timeout: Duration.Duration
+}
+
+/**
+ * Checks `options` and merges them over `defaults`: the URLs named by `urlKeys` with `url`, then `httpMethod`
+ * and `timeout`; an option left `undefined` keeps its default. Options of other keys are the caller's.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const merge = <S extends Settings, K extends keyof S & string>(
+  defaults: S,
+  urlKeys: ReadonlyArray<K>,
+  options: { readonly [P in K]?: string | undefined } & {
+    readonly httpMethod?: unknown
+    readonly timeout?: unknown
+  }
+): Either.Either<S, ConfigurationError> => {
+  const out = { ...defaults }
+  for (const key of urlKeys) {
+    const value = options[key]
+    if (value === undefined) continue
+    const checked = url(key, value)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    ;(out as Record<K, string>)[key] = checked.right
+  }
+  if (options.httpMethod !== undefined) {
+    const checked = httpMethod(options.httpMethod)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    ;(out as { httpMethod: "POST" | "GET" }).httpMethod = checked.right
+  }
+  if (options.timeout !== undefined) {
+    const checked = timeout(options.timeout)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    ;(out as { timeout: Duration.Duration }).timeout = checked.right
+  }
+  return Either.right(out)
+}

@@ -90,27 +90,8 @@ const URL_OPTIONS = ["apiUrl", "publicUrl", "codeTokenUrl", "tokenUrl", "authori
  * @since 0.1.0
  * @category Constructors
  */
-export const make = (options: Options = {}): Either.Either<Service, ConfigurationError> => {
-  const out: { -readonly [K in keyof Service]: Service[K] } = { ...defaults }
-  for (const key of URL_OPTIONS) {
-    const value = options[key]
-    if (value === undefined) continue
-    const checked = Endpoint.url(key, value)
-    if (Either.isLeft(checked)) return Either.left(checked.left)
-    out[key] = checked.right
-  }
-  if (options.httpMethod !== undefined) {
-    const checked = Endpoint.httpMethod(options.httpMethod)
-    if (Either.isLeft(checked)) return Either.left(checked.left)
-    out.httpMethod = checked.right
-  }
-  if (options.timeout !== undefined) {
-    const checked = Endpoint.timeout(options.timeout)
-    if (Either.isLeft(checked)) return Either.left(checked.left)
-    out.timeout = checked.right
-  }
-  return Either.right(out)
-}
+export const make = (options: Options = {}): Either.Either<Service, ConfigurationError> =>
+  Endpoint.merge(defaults, URL_OPTIONS, options)
 
 /**
  * Provides the settings with `options` replacing the defaults; malformed options fail the layer with a
