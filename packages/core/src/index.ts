@@ -78,3 +78,7 @@ export * as ApiCall from "./ApiCall.js"
  * @since 0.1.0
  */
 export * as Endpoint from "./Endpoint.js"
+/**
+ * @since 0.1.0
+ */
+export * as Batch from "./Batch.js"

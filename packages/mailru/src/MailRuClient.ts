@@ -8,6 +8,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type { ApiError } from "@okmail/core/ApiError"
 import * as ApiCall from "@okmail/core/ApiCall"
+import * as Batch from "@okmail/core/Batch"
 import * as ApiHttp from "@okmail/core/ApiHttp"
 import * as ApiProxy from "@okmail/core/ApiProxy"
 import { ConfigurationError, ParamsError } from "@okmail/core/ConfigurationError"
@@ -110,6 +111,11 @@ export interface Service {
     readonly getInfo: (
       params?: MailRuSchema.UsersGetInfoParams
     ) => Effect.Effect<ReadonlyArray<MailRuSchema.User>, MailRuError.MailRuError>
+    /**
+     * One user by uid, `None` for a uid the API does not know. Lookups made together (`Effect.forEach(uids,
+     * (uid) => users.getOne(uid), { batching: true })`) share `users.getInfo` calls of up to `maxUidsPerCall` uids.
+     */
+    readonly getOne: (uid: string) => Effect.Effect<Option.Option<MailRuSchema.User>, MailRuError.MailRuError>
   }
   readonly friends: {
     /** `friends.get`: the uids of the session user's friends. */
@@ -146,6 +152,15 @@ export interface Service {
     ) => Effect.Effect<MailRuSchema.GuestbookPostResult, MailRuError.MailRuError>
   }
 }
+
+/**
+ * The most uids one batched `users.getInfo` call carries. The documented limit is not known; this is the
+ * cautious one place to change it.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const maxUidsPerCall = 100
 
 /**
  * The Mail.Ru client.
@@ -318,6 +333,12 @@ export const make: Effect.Effect<
 
   const Uids = Schema.Array(Schema.String)
   const Users = Schema.Array(MailRuSchema.User)
+  const usersGetInfo = typed("users.getInfo", MailRuSchema.UsersGetInfoParams, Users)
+  const users = Batch.resolver({
+    maxBatchSize: maxUidsPerCall,
+    fetch: (_group, uids) => usersGetInfo({ uids }),
+    idOf: (user: MailRuSchema.User) => user.uid
+  })
 
   return {
     call,
@@ -325,7 +346,8 @@ export const make: Effect.Effect<
     api: ApiProxy.make(call) as Api<Effect.Effect<unknown, MailRuError.MailRuError>>,
     publicRequest,
     users: {
-      getInfo: typed("users.getInfo", MailRuSchema.UsersGetInfoParams, Users)
+      getInfo: usersGetInfo,
+      getOne: (uid: string) => Effect.request(Batch.byId<MailRuSchema.User, MailRuError.MailRuError>(uid), users)
     },
     friends: {
       get: typed("friends.get", MailRuSchema.FriendsParams, Uids),

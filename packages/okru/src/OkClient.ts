@@ -9,6 +9,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ApiError from "@okmail/core/ApiError"
 import * as ApiCall from "@okmail/core/ApiCall"
+import * as Batch from "@okmail/core/Batch"
 import * as ApiHttp from "@okmail/core/ApiHttp"
 import * as ApiProxy from "@okmail/core/ApiProxy"
 import { ParamsError } from "@okmail/core/ConfigurationError"
@@ -53,6 +54,14 @@ export interface Service {
     ) => Effect.Effect<ReadonlyArray<OkSchema.User>, OkError.OkError>
     /** The current user's id. */
     readonly getLoggedInUser: () => Effect.Effect<string, OkError.OkError>
+    /**
+     * One user by uid, `None` for a uid the API does not know. Lookups made together (`Effect.forEach(uids,
+     * (uid) => users.getOne(uid), { batching: true })`) share `users.getInfo` calls of up to 100 uids each.
+     */
+    readonly getOne: (
+      uid: string,
+      fields?: ReadonlyArray<string>
+    ) => Effect.Effect<Option.Option<OkSchema.User>, OkError.OkError>
   }
   readonly friends: {
     /** The ids of the user's friends. */
@@ -75,6 +84,14 @@ export interface Service {
     readonly post: (params: typeof OkSchema.MediatopicPostParams.Type) => Effect.Effect<string, OkError.OkError>
   }
 }
+
+/**
+ * The fields `users.getOne` asks for when none are given.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const defaultUserFields: ReadonlyArray<string> = ["uid", "name", "first_name", "last_name", "gender", "pic_1"]
 
 /**
  * The OK.ru client.
@@ -193,6 +210,13 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
     const friendsGet = typed("friends.get", OkSchema.FriendsGetParams, OkSchema.Ids)
     const friendsGetOnline = typed("friends.getOnline", OkSchema.FriendsGetOnlineParams, OkSchema.Ids)
     const eventsGet = typed("events.get", OkSchema.EventsGetParams, Schema.Array(OkSchema.Event))
+    const usersGetInfo = typed("users.getInfo", OkSchema.GetInfoParams, Schema.Array(OkSchema.User))
+    const users = Batch.resolver({
+      maxBatchSize: 100,
+      fetch: (fields, uids) =>
+        usersGetInfo({ uids: uids as readonly [string, ...Array<string>], fields: fields.split(",") as [string] }),
+      idOf: (user: OkSchema.User) => user.uid
+    })
 
     return {
       call,
@@ -200,8 +224,10 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
       api: ApiProxy.make(call),
       users: {
         getCurrentUser: (params = {}) => getCurrentUser(params),
-        getInfo: typed("users.getInfo", OkSchema.GetInfoParams, Schema.Array(OkSchema.User)),
-        getLoggedInUser: () => getLoggedInUser({})
+        getInfo: usersGetInfo,
+        getLoggedInUser: () => getLoggedInUser({}),
+        getOne: (uid, fields = defaultUserFields) =>
+          Effect.request(Batch.byId<OkSchema.User, OkError.OkError>(uid, fields.join(",")), users)
       },
       friends: {
         get: (params = {}) => friendsGet(params),
