@@ -11,7 +11,7 @@ import type * as Option from "effect/Option"
 import * as RetryPolicy from "./RetryPolicy.js"
 import type { Token } from "./Token.js"
 import * as TokenRefresh from "./TokenRefresh.js"
-import type { TokenStore } from "./TokenStore.js"
+import type { Service as TokenStoreService, TokenStore } from "./TokenStore.js"
 
 /**
  * What the path needs to know of a call: the API method (for the retry policy's read/write rule) and whether
@@ -37,5 +37,31 @@ export const run = <A, E, R>(
   attempt: (token: Option.Option<Token>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | TokenRefresh.RefreshError, R | TokenStore> =>
   TokenRefresh.withToken(attempt).pipe(
+    RetryPolicy.retry(options.method, { retryWrites: options.retryWrites })
+  )
+
+/**
+ * The services a session gives its calls: its token store, and its renewal when it can renew.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Session {
+  readonly store: TokenStoreService
+  readonly renewal: Option.Option<TokenRefresh.Service>
+}
+
+/**
+ * `run` over a session's services held by the client, so that a call reads nothing from its context.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const runWith = (session: Session) =>
+<A, E, R>(
+  options: Options,
+  attempt: (token: Option.Option<Token>) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | TokenRefresh.RefreshError, R> =>
+  TokenRefresh.withTokenFrom(session.store, session.renewal, attempt).pipe(
     RetryPolicy.retry(options.method, { retryWrites: options.retryWrites })
   )

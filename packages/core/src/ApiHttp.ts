@@ -61,41 +61,61 @@ const toNetworkError = (request: Request) => (error: HttpClientError.HttpClientE
     detail: `${error.reason}${error.description ? `: ${error.description.split("\n", 1)[0]}` : ""}`
   })
 
+// The calls' own spans (OkClient.call, MailRuClient.call) cover the exchange: the HTTP client's span would only
+// repeat it, and the vendors have no use for our trace headers. One such client per HTTP client, made once.
+const quietClients = new WeakMap<HttpClient.HttpClient, HttpClient.HttpClient>()
+
+const quiet = (client: HttpClient.HttpClient): HttpClient.HttpClient => {
+  let found = quietClients.get(client)
+  if (found === undefined) {
+    found = client.pipe(HttpClient.withTracerDisabledWhen(() => true), HttpClient.withTracerPropagation(false))
+    quietClients.set(client, found)
+  }
+  return found
+}
+
 /**
- * Sends the request and reads the whole body within the time limit.
+ * Sends the request with `client` and reads the whole body within the time limit. The HTTP client's own span is
+ * off (the calling method has its span, and a `GET` would put the token and signature in the span's URL) and no
+ * trace headers go to the vendors.
  *
- * A `GET` carries the token and signature in its query, so the HTTP client's own span (which records the full
- * URL) is turned off for it; a `POST` form keeps them in the body, out of URLs, logs and spans.
+ * @since 0.1.0
+ * @category Sending
+ */
+export const sendWith = (
+  client: HttpClient.HttpClient,
+  request: Request
+): Effect.Effect<Response, NetworkError | TimeoutError> => {
+  const entries = Object.entries(request.params)
+  const httpRequest = request.httpMethod === "GET"
+    ? HttpClientRequest.get(request.url).pipe(HttpClientRequest.appendUrlParams(entries))
+    : HttpClientRequest.post(request.url).pipe(HttpClientRequest.bodyUrlParams(entries))
+  const timeout = Duration.decode(request.timeout ?? defaultTimeout)
+  return quiet(client).execute(httpRequest).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(response.text, (body): Response => ({ status: response.status, headers: response.headers, body }))
+    ),
+    Effect.mapError(toNetworkError(request)),
+    Effect.timeoutFail({
+      duration: timeout,
+      onTimeout: () =>
+        new TimeoutError({
+          method: request.method,
+          url: redactUrl(request.url),
+          timeoutMillis: Duration.toMillis(timeout)
+        })
+    })
+  )
+}
+
+/**
+ * Sends the request with the `HttpClient` of the context (see `sendWith`).
  *
  * @since 0.1.0
  * @category Sending
  */
 export const send = (request: Request): Effect.Effect<Response, NetworkError | TimeoutError, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const base = yield* HttpClient.HttpClient
-    const client = request.httpMethod === "GET" ? HttpClient.withTracerDisabledWhen(base, () => true) : base
-    const entries = Object.entries(request.params)
-    const httpRequest = request.httpMethod === "GET"
-      ? HttpClientRequest.get(request.url).pipe(HttpClientRequest.appendUrlParams(entries))
-      : HttpClientRequest.post(request.url).pipe(HttpClientRequest.bodyUrlParams(entries))
-    const timeout = Duration.decode(request.timeout ?? defaultTimeout)
-    return yield* client.execute(httpRequest).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (body): Response => ({ status: response.status, headers: response.headers, body }))
-      ),
-      Effect.scoped,
-      Effect.mapError(toNetworkError(request)),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () =>
-          new TimeoutError({
-            method: request.method,
-            url: redactUrl(request.url),
-            timeoutMillis: Duration.toMillis(timeout)
-          })
-      })
-    )
-  })
+  Effect.flatMap(HttpClient.HttpClient, (client) => sendWith(client, request))
 
 /**
  * The body as JSON, whatever the content type says. An empty body or `null` is an `EmptyResponseError`; a body

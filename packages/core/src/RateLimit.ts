@@ -294,8 +294,11 @@ export const key = (application: string, token?: Redacted.Redacted<string>): str
 export const limitCall = (application: string, token: Option.Option<Token>) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(RateLimit, (limiter) =>
-    limit(limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application)(effect)
-  )
+    limitWith(
+      limiter,
+      limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application,
+      effect
+    ))
 
 /**
  * Tells whether a failure is the server saying too many calls: a `RateLimitedError`, or HTTP status 429.
@@ -317,11 +320,14 @@ export const isRateLimited = (error: unknown): boolean => {
  * @category Combinators
  */
 export const limit = (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(RateLimit, (limiter) =>
-    limiter.take(key).pipe(
-      Effect.zipRight(effect),
-      Effect.tapBoth({
-        onFailure: (error) => isRateLimited(error) ? limiter.penalize(key) : Effect.void,
-        onSuccess: () => limiter.succeeded(key)
-      })
-    ))
+  Effect.flatMap(RateLimit, (limiter) => limitWith(limiter, key, effect))
+
+// The default limiter lets everything through: the call path then carries nothing of it.
+const limitWith = <A, E, R>(limiter: Service, key: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  limiter === unlimited ? effect : limiter.take(key).pipe(
+    Effect.zipRight(effect),
+    Effect.tapBoth({
+      onFailure: (error) => isRateLimited(error) ? limiter.penalize(key) : Effect.void,
+      onSuccess: () => limiter.succeeded(key)
+    })
+  )

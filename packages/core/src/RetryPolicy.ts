@@ -280,9 +280,21 @@ export const apply = (policy: RetryPolicy, method: string, options?: CallOptions
   if (policy.maxRetries === 0) return effect
   if (isWrite(method) && !(options?.retryWrites ?? policy.retryWrites)) return effect
   return Effect.retry(Effect.tapError(effect, (error) => logRetryable(method, error)), {
-    schedule: schedule(policy),
+    schedule: scheduleOf(policy),
     while: isRetryable
   })
+}
+
+// Policies are immutable: each one's schedule is built once, not on every call.
+const schedules = new WeakMap<RetryPolicy, Schedule.Schedule<unknown, unknown>>()
+
+const scheduleOf = (policy: RetryPolicy): Schedule.Schedule<unknown, unknown> => {
+  let found = schedules.get(policy)
+  if (found === undefined) {
+    found = schedule(policy)
+    schedules.set(policy, found)
+  }
+  return found
 }
 
 // Errors of this library carry messages without secrets, so the message is what the log line says.

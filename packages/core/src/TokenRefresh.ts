@@ -19,7 +19,7 @@ import type { ApiError } from "./ApiError.js"
 import type { AuthError } from "./AuthError.js"
 import type { ConfigurationError } from "./ConfigurationError.js"
 import { expiresWithin, type Token } from "./Token.js"
-import { TokenStore, type TokenStoreError } from "./TokenStore.js"
+import { type Service as TokenStoreService, TokenStore, type TokenStoreError } from "./TokenStore.js"
 import type { TransportError } from "./TransportError.js"
 
 /**
@@ -133,20 +133,32 @@ export const make = (
 export const withToken = <A, E, R>(
   use: (token: Option.Option<Token>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | RefreshError, R | TokenStore> =>
-  Effect.gen(function*() {
-    const store = yield* TokenStore
-    const stored = yield* store.get
-    const renewal = yield* Effect.serviceOption(TokenRefresh)
-    if (Option.isNone(stored) || Option.isNone(renewal)) return yield* use(stored)
-    const current = yield* renewSoon(renewal.value, stored.value)
+  Effect.flatMap(TokenStore, (store) =>
+    Effect.flatMap(Effect.serviceOption(TokenRefresh), (renewal) => withTokenFrom(store, renewal, use)))
+
+/**
+ * `withToken` over a token store and renewal given as values, for clients that hold their session's services.
+ *
+ * @since 0.1.0
+ * @category Combinators
+ */
+export const withTokenFrom = <A, E, R>(
+  store: TokenStoreService,
+  renewal: Option.Option<Service>,
+  use: (token: Option.Option<Token>) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | RefreshError, R> =>
+  Effect.flatMap(store.get, (stored) => {
+    if (Option.isNone(stored) || Option.isNone(renewal)) return use(stored)
+    const service = renewal.value
     const replays = (error: unknown) =>
-      hasTag(error, "SessionExpiredError") || (renewal.value.reauthorizes && hasTag(error, "InvalidSessionError"))
-    return yield* use(Option.some(current)).pipe(
-      Effect.catchIf(
-        (error): error is E => replays(error),
-        () => Effect.flatMap(renewal.value.refresh(current), (fresh) => use(Option.some(fresh)))
-      )
-    )
+      hasTag(error, "SessionExpiredError") || (service.reauthorizes && hasTag(error, "InvalidSessionError"))
+    return Effect.flatMap(renewSoon(service, stored.value), (current) =>
+      use(Option.some(current)).pipe(
+        Effect.catchIf(
+          (error): error is E => replays(error),
+          () => Effect.flatMap(service.refresh(current), (fresh) => use(Option.some(fresh)))
+        )
+      ))
   })
 
 // A token about to expire is renewed before the call; if that renewal fails while the token still has time

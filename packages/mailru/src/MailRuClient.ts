@@ -234,11 +234,7 @@ export const make: Effect.Effect<
   const renewal = yield* Effect.serviceOption(TokenRefresh.TokenRefresh)
   const http = yield* HttpClient.HttpClient
   const config = yield* MailRuConfig
-  const session = Option.match(renewal, {
-    onNone: () => Context.make(TokenStore.TokenStore, store),
-    onSome: (service) =>
-      Context.make(TokenStore.TokenStore, store).pipe(Context.add(TokenRefresh.TokenRefresh, service))
-  })
+  const runCall = ApiCall.runWith({ store, renewal })
 
   const exchange = (method: string, url: string, params: Params.WireParams) =>
     Effect.gen(function*() {
@@ -250,10 +246,10 @@ export const make: Effect.Effect<
         params,
         timeout: config.timeout
       }
-      const response = yield* ApiHttp.send(request)
+      const response = yield* ApiHttp.sendWith(http, request)
       const body = yield* ApiHttp.parseJson(request, response)
       return { request, status: response.status, body }
-    }).pipe(Effect.provideService(HttpClient.HttpClient, http))
+    })
 
   const signedCall = (method: string, wire: Params.WireParams, raw: boolean) => (token: Option.Option<Token>) =>
     Effect.flatMap(signer.sign(wire, token), (signed) =>
@@ -279,13 +275,13 @@ export const make: Effect.Effect<
   const call = Effect.fn("MailRuClient.call")(function*(method: string, params: Params.Params = {}) {
     yield* Effect.annotateCurrentSpan("mailru.method", String(method))
     const wire = yield* encodeCall(method, params)
-    return yield* ApiCall.run({ method }, signedCall(method, wire, false)).pipe(Effect.provide(session))
+    return yield* runCall({ method }, signedCall(method, wire, false))
   })
 
   const callRaw = Effect.fn("MailRuClient.callRaw")(function*(method: string, params: Params.Params = {}) {
     yield* Effect.annotateCurrentSpan("mailru.method", String(method))
     const wire = yield* encodeCall(method, params)
-    return yield* ApiCall.run({ method }, signedCall(method, wire, true)).pipe(Effect.provide(session))
+    return yield* runCall({ method }, signedCall(method, wire, true))
   })
 
   const publicRequest = Effect.fn("MailRuClient.publicRequest")(

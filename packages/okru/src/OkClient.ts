@@ -123,6 +123,7 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
     const store = yield* TokenStore.TokenStore
     const http = yield* HttpClient.HttpClient
     const renewal = yield* Effect.serviceOption(TokenRefresh.TokenRefresh)
+    const runCall = ApiCall.runWith({ store, renewal })
 
     const endpoint = (method: string): Effect.Effect<{ url: string; params: Params.WireParams }, ParamsError> => {
       if (!config.pathStyle) return Effect.succeed({ url: config.apiUrl, params: { method } })
@@ -146,7 +147,7 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
           timeout: config.timeout
         }
         const answer = Effect.gen(function*() {
-          const response = yield* ApiHttp.send(request)
+          const response = yield* ApiHttp.sendWith(http, request)
           const body = yield* ApiHttp.parseJson(request, response)
           const error = OkError.fromBody(body, method)
           if (Option.isNone(error) && response.status >= 400) {
@@ -165,13 +166,8 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
           return yield* new ParamsError({ key: "method", detail: "the method name must be a non-empty string" })
         }
         const wire = yield* Params.encode(params ?? {})
-        return yield* ApiCall.run({ method }, exchange(method, wire, raw))
-      }).pipe(
-        Effect.provideService(TokenStore.TokenStore, store),
-        Effect.provideService(HttpClient.HttpClient, http),
-        (effect) =>
-          Option.isSome(renewal) ? Effect.provideService(effect, TokenRefresh.TokenRefresh, renewal.value) : effect
-      )
+        return yield* runCall({ method }, exchange(method, wire, raw))
+      })
 
     const call: Service["call"] = Effect.fn("OkClient.call")((method: string, params?: Params.Params) =>
       run(method, params, false)
