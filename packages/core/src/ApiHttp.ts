@@ -15,6 +15,7 @@ import * as Either from "effect/Either"
 import type { Api } from "./ApiError.js"
 import { redactUrl } from "./internal/url.js"
 import type { WireParams } from "./Params.js"
+import type * as TimeLimit from "./TimeLimit.js"
 import { EmptyResponseError, NetworkError, NotJsonError, StatusError, TimeoutError } from "./TransportError.js"
 
 /**
@@ -75,7 +76,8 @@ const quiet = (client: HttpClient.HttpClient): HttpClient.HttpClient => {
 }
 
 /**
- * Sends the request with `client` and reads the whole body within the time limit. The HTTP client's own span is
+ * Sends the request with `client` and reads the whole body within the time limit: `timeLimit`, shared by the
+ * client's calls, or else the request's own `timeout`. The HTTP client's own span is
  * off (the calling method has its span, and a `GET` would put the token and signature in the span's URL) and no
  * trace headers go to the vendors.
  *
@@ -84,28 +86,25 @@ const quiet = (client: HttpClient.HttpClient): HttpClient.HttpClient => {
  */
 export const sendWith = (
   client: HttpClient.HttpClient,
-  request: Request
+  request: Request,
+  timeLimit?: TimeLimit.TimeLimit
 ): Effect.Effect<Response, NetworkError | TimeoutError> => {
   const entries = Object.entries(request.params)
   const httpRequest = request.httpMethod === "GET"
     ? HttpClientRequest.get(request.url).pipe(HttpClientRequest.appendUrlParams(entries))
     : HttpClientRequest.post(request.url).pipe(HttpClientRequest.bodyUrlParams(entries))
-  const timeout = Duration.decode(request.timeout ?? defaultTimeout)
-  return quiet(client).execute(httpRequest).pipe(
+  const exchange = quiet(client).execute(httpRequest).pipe(
     Effect.flatMap((response) =>
       Effect.map(response.text, (body): Response => ({ status: response.status, headers: response.headers, body }))
     ),
-    Effect.mapError(toNetworkError(request)),
-    Effect.timeoutFail({
-      duration: timeout,
-      onTimeout: () =>
-        new TimeoutError({
-          method: request.method,
-          url: redactUrl(request.url),
-          timeoutMillis: Duration.toMillis(timeout)
-        })
-    })
+    Effect.mapError(toNetworkError(request))
   )
+  const timeout = timeLimit?.duration ?? Duration.decode(request.timeout ?? defaultTimeout)
+  const onTimeout = () =>
+    new TimeoutError({ method: request.method, url: redactUrl(request.url), timeoutMillis: Duration.toMillis(timeout) })
+  return timeLimit !== undefined
+    ? timeLimit.apply(exchange, onTimeout)
+    : Effect.timeoutFail(exchange, { duration: timeout, onTimeout })
 }
 
 /**

@@ -82,3 +82,7 @@ export * as Endpoint from "./Endpoint.js"
  * @since 0.1.0
  */
 export * as Batch from "./Batch.js"
+/**
+ * @since 0.1.0
+ */
+export * as TimeLimit from "./TimeLimit.js"

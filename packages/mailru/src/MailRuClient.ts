@@ -17,6 +17,7 @@ import * as RateLimit from "@okmail/core/RateLimit"
 import { UnexpectedResultError } from "@okmail/core/ResultError"
 import * as RetryPolicy from "@okmail/core/RetryPolicy"
 import * as Signer from "@okmail/core/Signer"
+import * as TimeLimit from "@okmail/core/TimeLimit"
 import type { Token } from "@okmail/core/Token"
 import * as TokenRefresh from "@okmail/core/TokenRefresh"
 import * as TokenStore from "@okmail/core/TokenStore"
@@ -28,6 +29,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { MailRuConfig } from "./MailRuConfig.js"
 import * as MailRuError from "./MailRuError.js"
 import * as MailRuSchema from "./MailRuSchema.js"
@@ -224,7 +226,7 @@ const publicPath = (segments: unknown): Either.Either<string, ParamsError> => {
 export const make: Effect.Effect<
   Service,
   ConfigurationError,
-  Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient
+  Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient | Scope.Scope
 > = Effect.gen(function*() {
   const signer = yield* Signer.Signer
   if (signer.api !== "mailru") {
@@ -234,6 +236,8 @@ export const make: Effect.Effect<
   const renewal = yield* Effect.serviceOption(TokenRefresh.TokenRefresh)
   const http = yield* HttpClient.HttpClient
   const config = yield* MailRuConfig
+  // One time limit for all the client's calls, its sweeper living as long as the client.
+  const timeLimit = yield* TimeLimit.make(config.timeout)
   const runCall = ApiCall.runWith({ store, renewal })
 
   const exchange = (method: string, url: string, params: Params.WireParams) =>
@@ -246,7 +250,7 @@ export const make: Effect.Effect<
         params,
         timeout: config.timeout
       }
-      const response = yield* ApiHttp.sendWith(http, request)
+      const response = yield* ApiHttp.sendWith(http, request, timeLimit)
       const body = yield* ApiHttp.parseJson(request, response)
       return { request, status: response.status, body }
     })
@@ -373,4 +377,4 @@ export const layer: Layer.Layer<
   MailRuClient,
   ConfigurationError,
   Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient
-> = Layer.effect(MailRuClient, make)
+> = Layer.scoped(MailRuClient, make)

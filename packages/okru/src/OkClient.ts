@@ -17,6 +17,7 @@ import * as Params from "@okmail/core/Params"
 import * as RateLimit from "@okmail/core/RateLimit"
 import { UnexpectedResultError } from "@okmail/core/ResultError"
 import * as Signer from "@okmail/core/Signer"
+import * as TimeLimit from "@okmail/core/TimeLimit"
 import type { Token } from "@okmail/core/Token"
 import * as TokenRefresh from "@okmail/core/TokenRefresh"
 import * as TokenStore from "@okmail/core/TokenStore"
@@ -27,6 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import { pagePath } from "./internal/check.js"
 import { OkConfig } from "./OkConfig.js"
 import * as OkError from "./OkError.js"
@@ -116,9 +118,14 @@ const firstIssue = (error: ParseResult.ParseError): { readonly path: string; rea
  * @since 0.1.0
  * @category Constructors
  */
-export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient> =
-  Effect.gen(function*() {
+export const make: Effect.Effect<
+  Service,
+  never,
+  Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient | Scope.Scope
+> = Effect.gen(function*() {
     const config = yield* OkConfig
+    // One time limit for all the client's calls, its sweeper living as long as the client.
+    const timeLimit = yield* TimeLimit.make(config.timeout)
     const signer = yield* Signer.Signer
     const store = yield* TokenStore.TokenStore
     const http = yield* HttpClient.HttpClient
@@ -147,7 +154,7 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
           timeout: config.timeout
         }
         const answer = Effect.gen(function*() {
-          const response = yield* ApiHttp.sendWith(http, request)
+          const response = yield* ApiHttp.sendWith(http, request, timeLimit)
           const body = yield* ApiHttp.parseJson(request, response)
           const error = OkError.fromBody(body, method)
           if (Option.isNone(error) && response.status >= 400) {
@@ -248,5 +255,5 @@ export const make: Effect.Effect<Service, never, Signer.Signer | TokenStore.Toke
  * @category Layers
  */
 export const layer: Layer.Layer<OkClient, never, Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient> =
-  Layer.effect(OkClient, make)
+  Layer.scoped(OkClient, make)
 
