@@ -27,6 +27,8 @@ export interface TimeLimit {
   readonly apply: <A, E, R, E2>(effect: Effect.Effect<A, E, R>, onTimeout: () => E2) => Effect.Effect<A, E | E2, R>
 }
 
+const GRID = 10
+
 interface Entry {
   readonly deadline: number
   fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined
@@ -43,27 +45,39 @@ export const make = (duration: Duration.DurationInput): Effect.Effect<TimeLimit,
   Effect.gen(function*() {
     const limit = Duration.decode(duration)
     const millis = Duration.toMillis(limit)
-    // Oldest first; an entry is dropped by the sweeper when its deadline has come, done or not.
-    let queue: Array<Entry> = []
+    // Oldest first, from `start`; an entry leaves when its deadline has come, done or not. Taking from the front
+    // moves `start`, and the array is compacted now and then, so that each request costs O(1).
+    let queue: Array<Entry | undefined> = []
+    let start = 0
     let wake: Deferred.Deferred<void> | undefined
+
+    const takeDue = (now: number): Array<Entry> => {
+      const due: Array<Entry> = []
+      while (start < queue.length && queue[start]!.deadline <= now) {
+        due.push(queue[start]!)
+        queue[start++] = undefined
+      }
+      if (start === queue.length || (start > 1024 && start * 2 > queue.length)) {
+        queue = queue.slice(start)
+        start = 0
+      }
+      return due
+    }
 
     const sweep = Effect.gen(function*() {
       const signal = yield* Deferred.make<void>()
       const head = yield* Effect.sync(() => {
-        const first = queue[0]
+        const first = queue[start]
         if (first === undefined) wake = signal
         return first
       })
       if (head === undefined) return yield* Deferred.await(signal)
       const now = yield* Clock.currentTimeMillis
-      if (head.deadline > now) return yield* Effect.sleep(Duration.millis(head.deadline - now))
-      const due = yield* Effect.sync(() => {
-        const index = queue.findIndex((entry) => entry.deadline > now)
-        const expired = index === -1 ? queue : queue.slice(0, index)
-        queue = index === -1 ? [] : queue.slice(index)
-        return expired
-      })
-      for (const entry of due) {
+      if (head.deadline > now) {
+        // Waking on a 10 ms grid serves every deadline of that span with one timer.
+        return yield* Effect.sleep(Duration.millis(Math.ceil(head.deadline / GRID) * GRID - now))
+      }
+      for (const entry of yield* Effect.sync(() => takeDue(now))) {
         if (entry.fiber === undefined) continue
         entry.timedOut = true
         yield* Fiber.interruptFork(entry.fiber)

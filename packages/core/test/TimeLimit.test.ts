@@ -58,4 +58,19 @@ describe("TimeLimit", () => {
       yield* Fiber.interrupt(caller)
       assert.isTrue(yield* Ref.get(interrupted))
     }))
+
+  it.scoped("keeps its order over more than a thousand requests, those done early and those due", () =>
+    Effect.gen(function*() {
+      const limit = yield* TimeLimit.make("2 seconds")
+      // 1,200 requests that answer at once, four to a millisecond, then one that never answers.
+      for (let index = 0; index < 1200; index++) {
+        assert.strictEqual(yield* limit.apply(Effect.succeed(index), timedOut), index)
+        if (index % 4 === 3) yield* TestClock.adjust("1 millis")
+      }
+      const stuck = yield* Effect.fork(limit.apply(Effect.never, timedOut))
+      yield* TestClock.adjust("1999 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(stuck)))
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual(yield* Fiber.await(stuck), Exit.fail("timed out" as const))
+    }))
 })
