@@ -1,32 +1,12 @@
 // Batched lookups by id against the emulator, both clients: lookups made together share users.getInfo calls.
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator, EmulatorControl, Fault, Seed } from "@okmail/emulator"
-import { MailRuClient, MailRuSession } from "@okmail/mailru"
-import { OkClient, OkSession } from "@okmail/okru"
+import { MailRuClient } from "@okmail/mailru"
+import { OkClient } from "@okmail/okru"
+import { mailru, ok } from "./clients.js"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-
-const ok = Layer.provideMerge(
-  OkClient.layer,
-  OkSession.layerClient({
-    applicationKey: Seed.ok.application.key,
-    accessToken: Redacted.make(Seed.ok.tokens.long.accessToken),
-    sessionSecretKey: Redacted.make(Seed.ok.tokens.long.sessionSecretKey)
-  })
-)
-
-const mailru = Layer.provideMerge(
-  MailRuClient.layer,
-  MailRuSession.layerClient({
-    appId: Seed.mailru.application.id,
-    privateKey: Redacted.make(Seed.mailru.application.privateKey),
-    accessToken: Redacted.make(Seed.mailru.tokens.session.accessToken),
-    uid: Seed.mailru.tokens.session.uid
-  })
-)
 
 const getInfoCalls = (api: "ok" | "mailru") =>
   Effect.map(

@@ -3,32 +3,13 @@
 import { RateLimit, RetryPolicy } from "@okmail/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator, EmulatorControl, Fault, Seed } from "@okmail/emulator"
-import { MailRuClient, MailRuSession } from "@okmail/mailru"
-import { OkClient, OkSession } from "@okmail/okru"
+import { MailRuClient } from "@okmail/mailru"
+import { OkClient } from "@okmail/okru"
+import { mailru, ok } from "./clients.js"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-
-const ok = Layer.provideMerge(
-  OkClient.layer,
-  OkSession.layerClient({
-    applicationKey: Seed.ok.application.key,
-    accessToken: Redacted.make(Seed.ok.tokens.long.accessToken),
-    sessionSecretKey: Redacted.make(Seed.ok.tokens.long.sessionSecretKey)
-  })
-)
-
-const mailru = Layer.provideMerge(
-  MailRuClient.layer,
-  MailRuSession.layerClient({
-    appId: Seed.mailru.application.id,
-    privateKey: Redacted.make(Seed.mailru.application.privateKey),
-    accessToken: Redacted.make(Seed.mailru.tokens.session.accessToken),
-    uid: Seed.mailru.tokens.session.uid
-  })
-)
 
 const clients = Layer.merge(ok, mailru)
 
