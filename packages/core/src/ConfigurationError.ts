@@ -3,6 +3,8 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
 /**
@@ -43,4 +45,35 @@ export class ParamsError extends Schema.TaggedError<ParamsError>("@okmail/core/P
   override get message(): string {
     return `Request parameter "${this.key}" cannot be sent: ${this.detail}`
   }
+}
+
+/**
+ * The option's value when it is a non-empty string; a `ConfigurationError` naming the option otherwise.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const requireText = (option: string, value: string | undefined): Effect.Effect<string, ConfigurationError> =>
+  typeof value === "string" && value.trim() !== ""
+    ? Effect.succeed(value)
+    : Effect.fail(new ConfigurationError({ option, detail: "must be a non-empty string" }))
+
+/**
+ * The raw value of a secret option, which must be a non-empty `Redacted` string; the error names the option,
+ * never the value.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const requireSecret = (
+  option: string,
+  value: Redacted.Redacted<string> | undefined
+): Effect.Effect<string, ConfigurationError> => {
+  if (value === undefined || !Redacted.isRedacted(value)) {
+    return Effect.fail(new ConfigurationError({ option, detail: "must be given as a Redacted string" }))
+  }
+  const raw = Redacted.value(value)
+  return typeof raw === "string" && raw !== ""
+    ? Effect.succeed(raw)
+    : Effect.fail(new ConfigurationError({ option, detail: "must be a non-empty secret" }))
 }

@@ -8,6 +8,16 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { ConfigurationError } from "./ConfigurationError.js"
+import * as Url from "./internal/url.js"
+
+/**
+ * A URL as errors, logs and spans may show it: origin and path, without the query or fragment where tokens and
+ * signatures travel.
+ *
+ * @since 0.1.0
+ * @category Redaction
+ */
+export const redactUrl: (url: string | URL) => string = Url.redactUrl
 
 /**
  * An endpoint URL: absolute `http:` or `https:`, without query, fragment or credentials; kept without trailing

@@ -15,7 +15,8 @@ import {
   UserBlockedError,
   WrongCredentialsError
 } from "@okmail/core/AuthError"
-import { ConfigurationError } from "@okmail/core/ConfigurationError"
+import { ConfigurationError, requireSecret, requireText } from "@okmail/core/ConfigurationError"
+import { redactUrl } from "@okmail/core/Endpoint"
 import * as HtmlForm from "@okmail/core/HtmlForm"
 import * as LoginBrowser from "@okmail/core/LoginBrowser"
 import * as OAuth from "@okmail/core/OAuth"
@@ -28,7 +29,6 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { MailRuConfig } from "./MailRuConfig.js"
-import { nonEmpty } from "./MailRuSigner.js"
 
 /**
  * The permissions an application can ask for.
@@ -77,16 +77,6 @@ export interface AuthorizeUrlOptions {
   readonly scope?: ReadonlyArray<Scope | (string & {})> | undefined
   readonly state?: string | undefined
 }
-
-const requireText = (option: string, value: string | undefined) =>
-  value === undefined || value.trim() === ""
-    ? Effect.fail(new ConfigurationError({ option, detail: "must not be empty" }))
-    : Effect.succeed(value)
-
-const requireSecret = (option: string, value: Redacted.Redacted<string> | undefined) =>
-  nonEmpty(value)
-    ? Effect.succeed(Redacted.value(value))
-    : Effect.fail(new ConfigurationError({ option, detail: "must not be empty" }))
 
 const requireUrl = (option: string, value: string) =>
   Effect.try({
@@ -268,7 +258,6 @@ const TEXT_IN_DEVELOPMENT = "Авторизация запрещена"
 const TEXT_PERMISSION = "Необходим доступ к вашим данным"
 const MAX_PAGES = 6
 
-const pageUrl = (url: URL) => `${url.origin}${url.pathname}`
 
 const splitEmail = (email: string): Effect.Effect<readonly [string, string], ConfigurationError> => {
   const at = email.lastIndexOf("@")
@@ -281,7 +270,7 @@ const withTimeout = (timeout: Duration.Duration, url: URL) => <A>(effect: Effect
   Effect.timeoutFail(effect, {
     duration: timeout,
     onTimeout: () =>
-      new TimeoutError({ method: "oauth/authorize", url: pageUrl(url), timeoutMillis: Duration.toMillis(timeout) })
+      new TimeoutError({ method: "oauth/authorize", url: redactUrl(url), timeoutMillis: Duration.toMillis(timeout) })
   })
 
 const fromRedirect = (page: LoginBrowser.Page, appId: string, scopes: ReadonlyArray<string> | undefined) =>
@@ -342,7 +331,7 @@ export const implicit: (
     return yield* Effect.scoped(Effect.gen(function*() {
       const browser = yield* LoginBrowser.make({ stopAt })
       const pageError = (page: LoginBrowser.Page, step: string, detail: string) =>
-        new LoginPageError({ api: "mailru", url: pageUrl(page.url), step, detail })
+        new LoginPageError({ api: "mailru", url: redactUrl(page.url), step, detail })
       let page = yield* browser.get(start).pipe(withTimeout(config.timeout, new URL(start)))
       let step = "authorize"
       let loginPosted = false
@@ -362,7 +351,7 @@ export const implicit: (
           return yield* new AppNotAvailableError({ api: "mailru", clientId: appId })
         }
         if (page.status >= 400) {
-          return yield* new StatusError({ method: "oauth/authorize", url: pageUrl(page.url), status: page.status })
+          return yield* new StatusError({ method: "oauth/authorize", url: redactUrl(page.url), status: page.status })
         }
         const loginForm = HtmlForm.findForm(page.body, page.url, ["Login", "Password"])
         if (Option.isSome(loginForm)) {

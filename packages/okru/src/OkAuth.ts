@@ -15,7 +15,8 @@ import {
   UnknownClientError,
   WrongCredentialsError
 } from "@okmail/core/AuthError"
-import { ConfigurationError } from "@okmail/core/ConfigurationError"
+import { ConfigurationError, requireSecret, requireText } from "@okmail/core/ConfigurationError"
+import { redactUrl } from "@okmail/core/Endpoint"
 import * as HtmlForm from "@okmail/core/HtmlForm"
 import * as LoginBrowser from "@okmail/core/LoginBrowser"
 import * as OAuth from "@okmail/core/OAuth"
@@ -30,7 +31,7 @@ import type * as EffectScope from "effect/Scope"
 import { OkConfig } from "./OkConfig.js"
 import * as OkError from "./OkError.js"
 import * as OkSigner from "./OkSigner.js"
-import { pagePath, requireNonEmpty, requireSecret, requireUrl } from "./internal/check.js"
+import { requireUrl } from "./internal/check.js"
 
 /**
  * The redirect URI of the implicit flow on OK.ru's own blank page, as aiookru uses it.
@@ -82,7 +83,7 @@ export interface AuthorizeUrlOptions {
  */
 export const authorizeUrl = Effect.fn("OkAuth.authorizeUrl")(function*(options: AuthorizeUrlOptions) {
   const config = yield* OkConfig
-  yield* requireNonEmpty("applicationId", options.applicationId)
+  yield* requireText("applicationId", options.applicationId)
   yield* requireUrl("redirectUri", options.redirectUri)
   const url = new URL(config.authorizeUrl)
   url.searchParams.set("client_id", options.applicationId)
@@ -122,7 +123,7 @@ export const authorizationCode: (
   HttpClient.HttpClient
 > = Effect.fn("OkAuth.authorizationCode")(function*(options: CodeOptions) {
   const config = yield* OkConfig
-  yield* requireNonEmpty("applicationId", options.applicationId)
+  yield* requireText("applicationId", options.applicationId)
   const secret = yield* requireSecret("applicationSecretKey", options.applicationSecretKey)
   const code = yield* requireSecret("code", options.code)
   yield* requireUrl("redirectUri", options.redirectUri)
@@ -171,7 +172,7 @@ export const refresh: (
   HttpClient.HttpClient
 > = Effect.fn("OkAuth.refresh")(function*(options: RefreshOptions) {
   const config = yield* OkConfig
-  yield* requireNonEmpty("applicationId", options.applicationId)
+  yield* requireText("applicationId", options.applicationId)
   const secret = yield* requireSecret("applicationSecretKey", options.applicationSecretKey)
   const refreshToken = yield* requireSecret("refreshToken", options.refreshToken)
   const endpoint = "oauth/token.do (refresh_token)"
@@ -231,8 +232,8 @@ export const password: (
 > = Effect.fn("OkAuth.password")(function*(options: PasswordOptions) {
   const config = yield* OkConfig
   const method = "auth.login"
-  yield* requireNonEmpty("applicationKey", options.applicationKey)
-  yield* requireNonEmpty("login", options.login)
+  yield* requireText("applicationKey", options.applicationKey)
+  yield* requireText("login", options.login)
   const pass = yield* requireSecret("password", options.password)
   const fields = {
     method,
@@ -349,7 +350,7 @@ export const implicit: (
 ) => Effect.Effect<Token.Token, ImplicitError, HttpClient.HttpClient> = Effect.fn("OkAuth.implicit")(
   function*(options: ImplicitOptions) {
     const redirectUri = options.redirectUri ?? blankRedirectUri
-    yield* requireNonEmpty("login", options.login)
+    yield* requireText("login", options.login)
     const pass = yield* requireSecret("password", options.password)
     const start = yield* authorizeUrl({
       applicationId: options.applicationId,
@@ -368,7 +369,7 @@ export const implicit: (
           if (page.stopped) {
             return yield* readRedirect(page.url, options)
           }
-          const where = pagePath(page.url)
+          const where = redactUrl(page.url)
           const stepName = loginPosted ? "after login" : "authorize"
           if (page.status >= 400) {
             if (!loginPosted && /client|application|приложени/i.test(page.body)) {
@@ -412,7 +413,7 @@ export const implicit: (
         }
         return yield* new LoginPageError({
           api: "ok",
-          url: pagePath(page.url),
+          url: redactUrl(page.url),
           step: "authorize",
           detail: `no token after ${MAX_PAGES} pages`
         })
@@ -439,7 +440,7 @@ const fill = (
 
 const readRedirect = (url: URL, options: ImplicitOptions) =>
   Effect.gen(function*() {
-    const where = pagePath(url)
+    const where = redactUrl(url)
     const params = OAuth.fragmentParams(url)
     for (const [key, value] of url.searchParams) if (!params.has(key)) params.set(key, value)
     const error = params.get("error")

@@ -13,6 +13,7 @@ import * as Batch from "@okmail/core/Batch"
 import * as ApiHttp from "@okmail/core/ApiHttp"
 import * as ApiProxy from "@okmail/core/ApiProxy"
 import { ParamsError } from "@okmail/core/ConfigurationError"
+import { redactUrl } from "@okmail/core/Endpoint"
 import * as Params from "@okmail/core/Params"
 import * as RateLimit from "@okmail/core/RateLimit"
 import { UnexpectedResultError } from "@okmail/core/ResultError"
@@ -29,7 +30,6 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { pagePath } from "./internal/check.js"
 import { OkConfig } from "./OkConfig.js"
 import * as OkError from "./OkError.js"
 import * as OkSchema from "./OkSchema.js"
@@ -158,7 +158,7 @@ export const make: Effect.Effect<
           const body = yield* ApiHttp.parseJson(request, response)
           const error = OkError.fromBody(body, method)
           if (Option.isNone(error) && response.status >= 400) {
-            return yield* new StatusError({ method, url: pagePath(new URL(target.url)), status: response.status })
+            return yield* new StatusError({ method, url: redactUrl(new URL(target.url)), status: response.status })
           }
           if (raw || Option.isNone(error)) return body
           return yield* Effect.fail<ApiError.ApiError>(error.value)

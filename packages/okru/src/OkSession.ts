@@ -29,7 +29,8 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ApiError from "@okmail/core/ApiError"
 import * as AuthError from "@okmail/core/AuthError"
-import { ConfigurationError } from "@okmail/core/ConfigurationError"
+import { ConfigurationError, requireSecret, requireText } from "@okmail/core/ConfigurationError"
+import { redactUrl } from "@okmail/core/Endpoint"
 import type { UnexpectedResultError } from "@okmail/core/ResultError"
 import * as Signer from "@okmail/core/Signer"
 import * as Token from "@okmail/core/Token"
@@ -44,7 +45,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { pagePath, requireNonEmpty, requireSecret } from "./internal/check.js"
 import * as OkAuth from "./OkAuth.js"
 import { OkConfig } from "./OkConfig.js"
 import * as OkSigner from "./OkSigner.js"
@@ -76,7 +76,7 @@ const secretOf = (secret: Redacted.Redacted<string> | undefined) =>
 // Checked before any flow runs, so that a session that could never sign fails before it logs anybody in.
 const checkApplication = (circuit: Circuit, applicationKey: string, secret: Redacted.Redacted<string> | undefined) =>
   Effect.gen(function*() {
-    yield* requireNonEmpty("applicationKey", applicationKey)
+    yield* requireText("applicationKey", applicationKey)
     if ((circuit === "server-server" || circuit === "application") && secretOf(secret) === undefined) {
       return yield* new ConfigurationError({
         option: "applicationSecretKey",
@@ -207,7 +207,7 @@ interface Grant {
 // OK.ru keeps the refresh token: the renewed token carries the stale one's.
 const refreshGrant = (grant: Grant): Renewal => ({
   check: Effect.zipRight(
-    requireNonEmpty("applicationId", grant.applicationId),
+    requireText("applicationId", grant.applicationId),
     requireSecret("applicationSecretKey", grant.applicationSecretKey)
   ),
   renew: (stale) =>
@@ -531,7 +531,7 @@ const passwordRenewal = (options: PasswordOptions) =>
         Effect.flatMap(OkConfig, (config) =>
           new AuthError.LoginPageError({
             api: "ok",
-            url: pagePath(new URL(config.apiUrl)),
+            url: redactUrl(new URL(config.apiUrl)),
             step: error.method,
             detail: error.detail
           })))
