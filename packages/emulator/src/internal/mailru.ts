@@ -169,8 +169,9 @@ const methods = (world: World): Readonly<Record<string, (call: Call) => MethodRe
 })
 
 /** `/platform/api`. */
-export const api = (world: World): Answer =>
-  Effect.flatMap(incoming, (input) => {
+export const api = (world: World): Answer => {
+  const table = methods(world)
+  return Effect.flatMap(incoming, (input) => {
     const params = input.params
     const method = params["method"] ?? ""
     const entry: Omit<LogEntry, "at" | "verdict"> = {
@@ -187,7 +188,6 @@ export const api = (world: World): Answer =>
       if (method === "") return yield* fail(100, "method is required")
       const app = applicationById(params["app_id"])
       if (app === undefined) return yield* fail(100, "app_id: no such application")
-      const table = methods(world)
       if (!Object.hasOwn(table, method)) return yield* fail(3)
       const sig = (params["sig"] ?? "").toLowerCase()
       if (sig === "") return yield* fail(104, "sig is required")
@@ -214,6 +214,7 @@ export const api = (world: World): Answer =>
     })
     return withFaults(world, "mailru", [method], "mailru-api", entry, handle)
   })
+}
 
 /** `/platform/<domain>/<login>`: a user's public data, unsigned. */
 export const publicData = (world: World): Answer =>

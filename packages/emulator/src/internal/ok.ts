@@ -156,7 +156,9 @@ const authLogin = (world: World, params: Readonly<Record<string, string>>, at: n
 }
 
 /** One API call on fb.do or /api/<group>/<name>. */
-const apiCall = (world: World, input: Incoming, method: string | undefined): Answer => {
+type Methods = ReturnType<typeof methods>
+
+const apiCall = (world: World, table: Methods, input: Incoming, method: string | undefined): Answer => {
   const entry: Omit<LogEntry, "at" | "verdict"> = {
     api: "ok",
     endpoint: input.path === "/fb.do" ? "fb.do" : "api",
@@ -173,7 +175,6 @@ const apiCall = (world: World, input: Incoming, method: string | undefined): Ans
     if (method === undefined || method === "") return yield* fail(100, "PARAM : Missing required parameter method")
     const app = application(params["application_key"])
     if (app === undefined) return yield* fail(101)
-    const table = methods(world)
     const known = Object.hasOwn(table, method) || method === "auth.login"
     if (!known) return yield* fail(3)
     const sig = params["sig"]
@@ -216,14 +217,18 @@ const apiCall = (world: World, input: Incoming, method: string | undefined): Ans
   return withFaults(world, "ok", method === undefined ? [] : [method], "ok-api", entry, handle)
 }
 
-export const fbDo = (world: World): Answer =>
-  Effect.flatMap(incoming, (input) => apiCall(world, input, input.params["method"]))
+export const fbDo = (world: World): Answer => {
+  const table = methods(world)
+  return Effect.flatMap(incoming, (input) => apiCall(world, table, input, input.params["method"]))
+}
 
-export const apiPath = (world: World): Answer =>
-  Effect.flatMap(incoming, (input) => {
+export const apiPath = (world: World): Answer => {
+  const table = methods(world)
+  return Effect.flatMap(incoming, (input) => {
     const [, , group, name] = input.path.split("/")
-    return apiCall(world, input, group && name ? `${group}.${name}` : undefined)
+    return apiCall(world, table, input, group && name ? `${group}.${name}` : undefined)
   })
+}
 
 /** `/oauth/token.do`: the authorization-code and refresh-token grants. */
 export const tokenEndpoint = (world: World): Answer =>
