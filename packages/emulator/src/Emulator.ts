@@ -30,7 +30,7 @@ import { EmulatorControl, type Service as ControlService } from "./EmulatorContr
 import { Disconnected, vendorHosts } from "./internal/http.js"
 import * as MailRu from "./internal/mailru.js"
 import * as Ok from "./internal/ok.js"
-import { World } from "./internal/state.js"
+import { secondsLeft, World } from "./internal/state.js"
 import * as Seed from "./Seed.js"
 
 /**
@@ -69,7 +69,7 @@ const makeControl = (world: World): ControlService => ({
           refreshToken: world.issueRefresh(request.api, request.clientId, request.uid, scopes, now),
           sessionSecretKey: issued.grant.sessionSecretKey,
           uid: request.uid,
-          expiresIn: Math.round((issued.grant.expiresAt - now) / 1000)
+          expiresIn: secondsLeft(issued.grant, now)
         }
       }))
 })

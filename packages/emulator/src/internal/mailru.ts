@@ -28,7 +28,7 @@ import {
 } from "./mailruPages.js"
 import { failure, type MethodResult, result } from "./method.js"
 import { verifyMailRu } from "./signature.js"
-import { type AccessGrant, md5, type World } from "./state.js"
+import { type AccessGrant, md5, secondsLeft, type World } from "./state.js"
 
 type Answer = Effect.Effect<HttpServerResponse.HttpServerResponse, Disconnected, HttpServerRequest.HttpServerRequest>
 
@@ -243,7 +243,7 @@ const tokenAnswer = (world: World, app: Seed.MailRuApplication, uid: string, sco
   return {
     access_token: issued.accessToken,
     refresh_token: refreshToken,
-    expires_in: Math.round((issued.grant.expiresAt - at) / 1000),
+    expires_in: secondsLeft(issued.grant, at),
     token_type: "bearer",
     x_mailru_vid: uid
   }

@@ -20,7 +20,7 @@ import {
 import { loginPage, permissionPage, unknownClientPage } from "./okPages.js"
 import { failure, type MethodResult, result } from "./method.js"
 import { verifyOk } from "./signature.js"
-import type { AccessGrant, World } from "./state.js"
+import { type AccessGrant, secondsLeft, type World } from "./state.js"
 
 type Answer = Effect.Effect<HttpServerResponse.HttpServerResponse, Disconnected, HttpServerRequest.HttpServerRequest>
 
@@ -271,7 +271,7 @@ export const tokenEndpoint = (world: World): Answer =>
           access_token: issued.accessToken,
           token_type: "session",
           refresh_token: refreshToken,
-          expires_in: String(Math.round((issued.grant.expiresAt - at) / 1000))
+          expires_in: String(secondsLeft(issued.grant, at))
         })
       }
       const refresh = world.refresh.get(params["refresh_token"] ?? "")
@@ -285,7 +285,7 @@ export const tokenEndpoint = (world: World): Answer =>
       return okResult({
         access_token: issued.accessToken,
         token_type: "session",
-        expires_in: String(Math.round((issued.grant.expiresAt - at) / 1000))
+        expires_in: String(secondsLeft(issued.grant, at))
       })
     })
     return withFaults(world, "ok", ["oauth/token.do"], "oauth", entry, handle)
@@ -394,7 +394,7 @@ export const dk = (world: World): Answer =>
             access_token: issued.accessToken,
             session_secret_key: issued.grant.sessionSecretKey!,
             permissions_granted: session.scopes.join(";"),
-            expires_in: String(Math.round((issued.grant.expiresAt - at) / 1000)),
+            expires_in: String(secondsLeft(issued.grant, at)),
             state: session.state
           })
         )

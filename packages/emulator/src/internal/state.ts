@@ -18,6 +18,9 @@ export interface AccessGrant {
   revoked: boolean
 }
 
+/** The seconds an access grant has left at `now`, as the token endpoints' `expires_in` says it. */
+export const secondsLeft = (grant: AccessGrant, now: number): number => Math.round((grant.expiresAt - now) / 1000)
+
 export interface RefreshGrant {
   readonly api: Api
   readonly appId: string
