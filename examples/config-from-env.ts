@@ -38,8 +38,8 @@ import { pathToFileURL } from "node:url"
  * last, so that the session and the client are both built with it.
  */
 export const layer = Layer.merge(
-  OkClient.layer.pipe(Layer.provide(OkSession.layerServerConfig()), Layer.provide(OkConfig.layerConfig)),
-  MailRuClient.layer.pipe(Layer.provide(MailRuSession.layerClientConfig()), Layer.provide(MailRuConfig.layerConfig))
+  OkClient.layer.pipe(Layer.provide(OkSession.layerServerConfig()), Layer.provide(OkConfig.layerConfig())),
+  MailRuClient.layer.pipe(Layer.provide(MailRuSession.layerClientConfig()), Layer.provide(MailRuConfig.layerConfig()))
 )
 
 // ---------------------------------------------------------------------------------------------------------------

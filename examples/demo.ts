@@ -6,7 +6,6 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Signer, TokenStore } from "@okmail/core"
 import { Emulator, EmulatorControl, Fault, Seed } from "@okmail/emulator"
 import { MailRuClient, MailRuConfig, MailRuSession } from "@okmail/mailru"
 import { OkClient, OkConfig, OkSession } from "@okmail/okru"
@@ -30,24 +29,24 @@ const line = (name: string, circuit: string, detail: string) =>
 const control = EmulatorControl.EmulatorControl
 
 // Runs `use` with a client over the session `layer`, printing the layer's name, its circuit and what came back.
-const withOk = <ROut extends Signer.Signer | TokenStore.TokenStore, E, RIn>(
+const withOk = <ROut extends OkSession.Session, E, RIn>(
   name: string,
   layer: Layer.Layer<ROut, E, RIn>,
   use: (client: OkClient.Service) => Effect.Effect<string, unknown>
 ) =>
   Effect.gen(function*() {
-    const signer = yield* Signer.Signer
+    const signer = yield* OkSession.Signer
     const detail = yield* use(yield* OkClient.OkClient)
     yield* line(name, signer.circuit, detail)
   }).pipe(Effect.provide(Layer.provideMerge(OkClient.layer, layer)))
 
-const withMailRu = <ROut extends Signer.Signer | TokenStore.TokenStore, E, RIn>(
+const withMailRu = <ROut extends MailRuSession.Session, E, RIn>(
   name: string,
   layer: Layer.Layer<ROut, E, RIn>,
   use: (client: MailRuClient.Service) => Effect.Effect<string, unknown>
 ) =>
   Effect.gen(function*() {
-    const signer = yield* Signer.Signer
+    const signer = yield* MailRuSession.Signer
     const detail = yield* use(yield* MailRuClient.MailRuClient)
     yield* line(name, signer.circuit, detail)
   }).pipe(Effect.provide(Layer.provideMerge(MailRuClient.layer, layer)))
@@ -156,7 +155,7 @@ const okTour = Effect.gen(function*() {
     const friends = yield* client.friends.get()
     yield* line("SERVICE unavailable twice", "", `retried, then ${friends.length} friends`)
 
-    const store = yield* TokenStore.TokenStore
+    const store = yield* OkSession.TokenStore
     const stale = Option.getOrThrow(yield* store.get)
     yield* emulator.expireToken(Redacted.value(stale.accessToken))
     const seen = (yield* emulator.requests).length
@@ -257,7 +256,7 @@ const mailruTour = Effect.gen(function*() {
     const friends = yield* client.friends.get()
     yield* line("a dropped connection", "", `retried, then ${friends.length} friends`)
 
-    const store = yield* TokenStore.TokenStore
+    const store = yield* MailRuSession.TokenStore
     const stale = Option.getOrThrow(yield* store.get)
     yield* emulator.expireToken(Redacted.value(stale.accessToken))
     const seen = (yield* emulator.requests).length

@@ -14,7 +14,6 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { TokenStore } from "@okmail/core"
 import { Emulator, EmulatorControl, Seed } from "@okmail/emulator"
 import { MailRuClient, MailRuConfig, MailRuSession } from "@okmail/mailru"
 import { Console, DateTime, Effect, Layer, Option, Redacted } from "effect"
@@ -48,7 +47,7 @@ export const layer = MailRuClient.layer.pipe(
 // The programs
 // ---------------------------------------------------------------------------------------------------------------
 
-const currentToken = Effect.flatMap(TokenStore.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
+const currentToken = Effect.flatMap(MailRuSession.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
 
 /**
  * What the password grant gave, and signed calls with it: a read and a write.

@@ -13,7 +13,6 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { TokenRefresh, TokenStore } from "@okmail/core"
 import { Emulator, Seed } from "@okmail/emulator"
 import { OkAuth, OkClient, OkConfig, OkSession } from "@okmail/okru"
 import { Console, DateTime, Effect, Layer, Option, Redacted } from "effect"
@@ -55,12 +54,12 @@ export const layer = (password?: string) =>
  */
 export const program = Effect.gen(function*() {
   const ok = yield* OkClient.OkClient
-  const store = yield* TokenStore.TokenStore
+  const store = yield* OkSession.TokenStore
 
   // The token the login pages gave: every secret in it is Redacted.
   const token = Option.getOrThrow(yield* store.get)
   // Present: the session renews its token by logging in again.
-  const renews = Option.isSome(yield* Effect.serviceOption(TokenRefresh.TokenRefresh))
+  const renews = Option.isSome(yield* Effect.serviceOption(OkSession.TokenRefresh))
 
   const me = yield* ok.users.getCurrentUser({ fields: ["uid", "name"] })
   return {

@@ -53,11 +53,11 @@ Without credentials of your own, the other examples run against the emulator.`
 // The layers: sessions and endpoints read from the environment
 // ---------------------------------------------------------------------------------------------------------------
 
-const ok = OkClient.layer.pipe(Layer.provide(OkSession.layerTokenConfig()), Layer.provide(OkConfig.layerConfig))
+const ok = OkClient.layer.pipe(Layer.provide(OkSession.layerTokenConfig()), Layer.provide(OkConfig.layerConfig()))
 
 const mailru = MailRuClient.layer.pipe(
   Layer.provide(MailRuSession.layerTokenConfig()),
-  Layer.provide(MailRuConfig.layerConfig)
+  Layer.provide(MailRuConfig.layerConfig())
 )
 
 // ---------------------------------------------------------------------------------------------------------------

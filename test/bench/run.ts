@@ -14,10 +14,10 @@
  * It asserts nothing about time. Options: `--duration=MS` (each measured run, 1250 by default), `--rounds=N`
  * (runs per cell, the best kept, 2 by default), `--memory-calls=N` (10000), `--quick` (shorter everything).
  */
-import { Md5, Signer, type Token, TokenStore } from "@okmail/core"
+import { type Session, Signer, type Token } from "@okmail/core"
 import { Emulator, Seed } from "@okmail/emulator"
-import { MailRuSigner } from "@okmail/mailru"
-import { OkSigner } from "@okmail/okru"
+import { MailRuSession, MailRuSigner } from "@okmail/mailru"
+import { OkSession, OkSigner } from "@okmail/okru"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -189,12 +189,12 @@ const calls = async (server: Server): Promise<CallsOutcome> => {
 // 2. Signatures
 // ---------------------------------------------------------------------------------------------------------------
 
-const sessionServices = <E>(layer: Layer.Layer<Signer.Signer | TokenStore.TokenStore, E>) =>
+const sessionServices = <S, T, R, E>(tags: Session.Tags<S, T, R>, layer: Layer.Layer<S | T, E>) =>
   Effect.gen(function*() {
     const scope = yield* Scope.make()
     const context = yield* Layer.buildWithScope(layer, scope)
-    const signer = Context.get(context, Signer.Signer)
-    const token = yield* Context.get(context, TokenStore.TokenStore).get
+    const signer = Context.get(context, tags.Signer)
+    const token = yield* Context.get(context, tags.TokenStore).get
     return { signer, token, close: Scope.close(scope, Exit.void) }
   })
 
@@ -238,8 +238,8 @@ const signatureRows = (c: SignatureCase, count: number): Array<Array<string>> =>
   ]
   return [
     row("Signer.sign (session layer's Signer, in one fiber)", perSecondOfBatches(c.sign, count)),
-    row(`${c.signatureName} (canonical string + okmail Md5.hex)`, perSecond(c.signature)),
-    row("okmail Md5.hex of the same string (pure-JS MD5)", perSecond(() => Md5.hex(c.text))),
+    row(`${c.signatureName} (canonical string + okmail Signer.md5Hex)`, perSecond(c.signature)),
+    row("okmail Signer.md5Hex of the same string (pure-JS MD5)", perSecond(() => Signer.md5Hex(c.text))),
     row("minimal: canonical string + node:crypto", perSecond(c.minimal)),
     row(`bare createHash("md5") of the same string (${c.text.length} chars)`, bare)
   ]
@@ -248,8 +248,8 @@ const signatureRows = (c: SignatureCase, count: number): Array<Array<string>> =>
 const signatures = async () => {
   log("## 2. Signatures per second (one core, this process)")
   log()
-  const ok = await Effect.runPromise(sessionServices(okSession))
-  const mailru = await Effect.runPromise(sessionServices(mailruSession))
+  const ok = await Effect.runPromise(sessionServices(OkSession.tags, okSession))
+  const mailru = await Effect.runPromise(sessionServices(MailRuSession.tags, mailruSession))
   const count = quick ? 50_000 : 100_000
 
   // What each client passes to `sign` for the benchmark's method, and the parameters that end up signed.

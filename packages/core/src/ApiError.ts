@@ -10,12 +10,12 @@
 import * as Schema from "effect/Schema"
 
 /**
- * Which API answered.
+ * Which API answered: the short name its package gives it (`ok`, `mailru`), shown in brackets in messages.
  *
  * @since 0.1.0
  * @category Models
  */
-export const Api = Schema.Literal("ok", "mailru")
+export const Api = Schema.String
 
 /**
  * Which API answered.
@@ -34,7 +34,7 @@ const fields = {
 }
 
 const describe = (self: { api: Api; code: number; description: string; method: string }, what: string) =>
-  `${self.api === "ok" ? "OK.ru" : "Mail.Ru"} ${what} (error ${self.code} in ${self.method}): ${self.description}`
+  `[${self.api}] ${what} (error ${self.code} in ${self.method}): ${self.description}`
 
 /**
  * The access token has expired: refresh it and call again.

@@ -8,7 +8,7 @@
 import * as Schema from "effect/Schema"
 import { Api } from "./ApiError.js"
 
-const apiName = (api: Api) => (api === "ok" ? "OK.ru" : "Mail.Ru")
+const apiName = (api: Api) => `[${api}]`
 
 /**
  * The login or the password is wrong.

@@ -77,3 +77,28 @@ export const requireSecret = (
     ? Effect.succeed(raw)
     : Effect.fail(new ConfigurationError({ option, detail: "must be a non-empty secret" }))
 }
+
+/**
+ * The option's value as a URL when it is an absolute `http:` or `https:` URL; a `ConfigurationError` otherwise.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const requireUrl = (option: string, value: string | undefined): Effect.Effect<URL, ConfigurationError> => {
+  try {
+    const url = new URL(value ?? "")
+    if (url.protocol === "http:" || url.protocol === "https:") return Effect.succeed(url)
+  } catch {
+    // reported below
+  }
+  return Effect.fail(new ConfigurationError({ option, detail: "must be an absolute http(s) URL" }))
+}
+
+/**
+ * Whether a secret option was given as a non-empty `Redacted` string.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const isSecret = (value: Redacted.Redacted<string> | undefined): value is Redacted.Redacted<string> =>
+  value !== undefined && Redacted.isRedacted(value) && Redacted.value(value) !== ""

@@ -19,11 +19,13 @@
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "./ConfigurationError.js"
-import { hex } from "./Md5.js"
+import { md5Hex as hex } from "./internal/md5.js"
 import type { Token } from "./Token.js"
 
 /**
@@ -59,6 +61,16 @@ export const unlimited: Service = {
   succeeded: () => Effect.void,
   byToken: false
 }
+
+/**
+ * The limiter that lets every call go at once, as a program provides it to turn limiting off on purpose: it
+ * behaves as `unlimited` but is a distinct value, so that "turned off" can be told apart from "nothing provided"
+ * (`unlimited`, the default) by identity.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const none: Service = { ...unlimited }
 
 /**
  * The rate limiter of the current program; providing one is optional, calls are not limited otherwise.
@@ -267,12 +279,12 @@ export const layer = (options: Options): Layer.Layer<RateLimit, ConfigurationErr
   Layer.effect(RateLimit, make(options))
 
 /**
- * Provides the limiter that lets every call go at once, as when none is provided.
+ * Provides the limiter that lets every call go at once, as when none is provided: `none`, not the default value.
  *
  * @since 0.1.0
  * @category Layers
  */
-export const layerNone: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, unlimited)
+export const layerNone: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, none)
 
 /**
  * The key of an application, or of one user of it when `token` is given. The token enters the key only as a
@@ -295,9 +307,9 @@ export const limitCall = (application: string, token: Option.Option<Token>) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(RateLimit, (limiter) =>
     limitWith(
+      effect,
       limiter,
-      limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application,
-      effect
+      limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application
     ))
 
 /**
@@ -306,25 +318,48 @@ export const limitCall = (application: string, token: Option.Option<Token>) =>
  * @since 0.1.0
  * @category Guards
  */
-export const isRateLimited = (error: unknown): boolean => {
-  if (typeof error !== "object" || error === null || !("_tag" in error)) return false
-  if (error._tag === "RateLimitedError") return true
-  return error._tag === "StatusError" && "status" in error && error.status === 429
-}
+export const isRateLimited = (error: unknown): boolean =>
+  Predicate.isTagged(error, "RateLimitedError") ||
+  (Predicate.isTagged(error, "StatusError") && Predicate.hasProperty(error, "status") && error.status === 429)
 
 /**
  * Runs `effect`, a call for `key`, when the current `RateLimit` lets it start; a rate-limited failure pauses the
- * key, a success resets its pauses, other failures change nothing.
+ * key, a success resets its pauses, other failures change nothing. Data-first (`limit(effect, key)`) or data-last
+ * (`effect.pipe(limit(key))`).
  *
  * @since 0.1.0
  * @category Combinators
  */
-export const limit = (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(RateLimit, (limiter) => limitWith(limiter, key, effect))
+export const limit: {
+  /**
+   * Runs the call for `key` when the current `RateLimit` lets it start (data-last).
+   *
+   * @since 0.1.0
+   * @category Combinators
+   */
+  (key: string): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs the call for `key` when the current `RateLimit` lets it start (data-first).
+   *
+   * @since 0.1.0
+   * @category Combinators
+   */
+  <A, E, R>(effect: Effect.Effect<A, E, R>, key: string): Effect.Effect<A, E, R>
+} = dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, key: string): Effect.Effect<A, E, R> =>
+    Effect.flatMap(RateLimit, (limiter) => limitWith(effect, limiter, key))
+)
 
-// The default limiter lets everything through: the call path then carries nothing of it.
-const limitWith = <A, E, R>(limiter: Service, key: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  limiter === unlimited ? effect : limiter.take(key).pipe(
+/**
+ * Runs `effect`, a call for `key`, when `limiter` lets it start, for clients that hold their limiter; a limiter
+ * that lets everything through (`unlimited`, `none`) adds nothing to the call.
+ *
+ * @since 0.1.0
+ * @category Combinators
+ */
+export const limitWith = <A, E, R>(effect: Effect.Effect<A, E, R>, limiter: Service, key: string): Effect.Effect<A, E, R> =>
+  limiter === unlimited || limiter === none ? effect : limiter.take(key).pipe(
     Effect.zipRight(effect),
     Effect.tapBoth({
       onFailure: (error) => isRateLimited(error) ? limiter.penalize(key) : Effect.void,

@@ -24,6 +24,6 @@ export class UnexpectedResultError extends Schema.TaggedError<UnexpectedResultEr
   readonly retryable = false
   /** @since 0.1.0 */
   override get message(): string {
-    return `${this.api === "ok" ? "OK.ru" : "Mail.Ru"} ${this.method} answered with an unexpected result: ${this.detail}`
+    return `[${this.api}] ${this.method} answered with an unexpected result: ${this.detail}`
   }
 }

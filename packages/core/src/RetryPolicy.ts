@@ -17,8 +17,10 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { isRateLimited } from "./RateLimit.js"
@@ -206,7 +208,7 @@ export const schedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unknow
  * @category Guards
  */
 export const isRetryable = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "retryable" in error && error.retryable === true
+  Predicate.hasProperty(error, "retryable") && error.retryable === true
 
 // The one place that knows which methods write: the name after the group starts with a verb that changes state,
 // followed by the end of the name or the next camelCase word (so `settings` is not `set`). Unknown names read.
@@ -270,20 +272,53 @@ export interface CallOptions {
 
 /**
  * Runs `effect`, the call of API method `method`, again per the policy's schedule while it fails with a retryable
- * error; a write method runs once unless the policy or `options` allow repeating writes.
+ * error; a write method runs once unless the policy or `options` allow repeating writes. Data-first
+ * (`apply(effect, policy, method)`) or data-last (`effect.pipe(apply(policy, method))`).
  *
  * @since 0.1.0
  * @category Combinators
  */
-export const apply = (policy: RetryPolicy, method: string, options?: CallOptions) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-  if (policy.maxRetries === 0) return effect
-  if (isWrite(method) && !(options?.retryWrites ?? policy.retryWrites)) return effect
-  return Effect.retry(Effect.tapError(effect, (error) => logRetryable(method, error)), {
-    schedule: scheduleOf(policy),
-    while: isRetryable
-  })
-}
+export const apply: {
+  /**
+   * Runs the call, per `policy`, again while it fails with a retryable error (data-last).
+   *
+   * @since 0.1.0
+   * @category Combinators
+   */
+  (
+    policy: RetryPolicy,
+    method: string,
+    options?: CallOptions
+  ): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs the call, per `policy`, again while it fails with a retryable error (data-first).
+   *
+   * @since 0.1.0
+   * @category Combinators
+   */
+  <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    policy: RetryPolicy,
+    method: string,
+    options?: CallOptions
+  ): Effect.Effect<A, E, R>
+} = dual(
+  // The options are optional, so the number of arguments cannot tell the two forms apart.
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    policy: RetryPolicy,
+    method: string,
+    options?: CallOptions
+  ): Effect.Effect<A, E, R> => {
+    if (policy.maxRetries === 0) return effect
+    if (isWrite(method) && !(options?.retryWrites ?? policy.retryWrites)) return effect
+    return Effect.retry(Effect.tapError(effect, (error) => logRetryable(method, error)), {
+      schedule: scheduleOf(policy),
+      while: isRetryable
+    })
+  }
+)
 
 // Policies are immutable: each one's schedule is built once, not on every call.
 const schedules = new WeakMap<RetryPolicy, Schedule.Schedule<unknown, unknown>>()
@@ -304,11 +339,29 @@ const logRetryable = (method: string, error: unknown) =>
     : Effect.void
 
 /**
- * Like `apply`, with the policy of `CurrentRetryPolicy`.
+ * Like `apply`, with the policy of `CurrentRetryPolicy`. Data-first (`retry(effect, method)`) or data-last
+ * (`effect.pipe(retry(method))`).
  *
  * @since 0.1.0
  * @category Combinators
  */
-export const retry = (method: string, options?: CallOptions) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(CurrentRetryPolicy, (policy) => apply(policy, method, options)(effect))
+export const retry: {
+  /**
+   * Like `apply`, with the policy of `CurrentRetryPolicy` (data-last).
+   *
+   * @since 0.1.0
+   * @category Combinators
+   */
+  (method: string, options?: CallOptions): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Like `apply`, with the policy of `CurrentRetryPolicy` (data-first).
+   *
+   * @since 0.1.0
+   * @category Combinators
+   */
+  <A, E, R>(effect: Effect.Effect<A, E, R>, method: string, options?: CallOptions): Effect.Effect<A, E, R>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(effect: Effect.Effect<A, E, R>, method: string, options?: CallOptions): Effect.Effect<A, E, R> =>
+    Effect.flatMap(CurrentRetryPolicy, (policy) => apply(effect, policy, method, options))
+)

@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as internalMd5 from "./internal/md5.js"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import type { Api } from "./ApiError.js"
 import type { ConfigurationError } from "./ConfigurationError.js"
 import type { WireParams } from "./Params.js"
 import type { Token } from "./Token.js"
@@ -31,7 +31,7 @@ export type Circuit = "client-server" | "server-server" | "application" | "unsig
  * @category Models
  */
 export interface Service {
-  readonly api: Api
+  readonly api: string
   readonly circuit: Circuit
   /**
    * The wire parameters to send: `params` with the application id, the session credential and `sig` added.
@@ -47,3 +47,11 @@ export interface Service {
  * @category Context
  */
 export class Signer extends Context.Tag("@okmail/core/Signer")<Signer, Service>() {}
+
+/**
+ * The MD5 digest of a UTF-8 string in lowercase hex, as both APIs' signatures use it.
+ *
+ * @since 0.1.0
+ * @category Signing
+ */
+export const md5Hex: (input: string) => string = internalMd5.md5Hex

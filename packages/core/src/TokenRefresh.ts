@@ -12,12 +12,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import type { ApiError } from "./ApiError.js"
 import type { AuthError } from "./AuthError.js"
 import type { ConfigurationError } from "./ConfigurationError.js"
+import type { UnexpectedResultError } from "./ResultError.js"
 import { expiresWithin, type Token } from "./Token.js"
 import { type Service as TokenStoreService, TokenStore, type TokenStoreError } from "./TokenStore.js"
 import type { TransportError } from "./TransportError.js"
@@ -28,7 +30,13 @@ import type { TransportError } from "./TransportError.js"
  * @since 0.1.0
  * @category Errors
  */
-export type RefreshError = AuthError | TransportError | ConfigurationError | TokenStoreError | ApiError
+export type RefreshError =
+  | AuthError
+  | TransportError
+  | ConfigurationError
+  | TokenStoreError
+  | ApiError
+  | UnexpectedResultError
 
 /**
  * The operations of a token renewal.
@@ -47,6 +55,11 @@ export interface Service {
    * replace a token the API calls invalid, not only an expired one.
    */
   readonly reauthorizes: boolean
+  /**
+   * The settings the session's flows run with (its API's endpoints and time limit), so that its client can hold
+   * the same ones.
+   */
+  readonly settings?: unknown
 }
 
 /**
@@ -79,7 +92,7 @@ const sameToken = (a: Token, b: Token) => Redacted.value(a.accessToken) === Reda
  */
 export const make = (
   renew: (stale: Token) => Effect.Effect<Token, RefreshError>,
-  options: { readonly reauthorizes?: boolean | undefined } = {}
+  options: { readonly reauthorizes?: boolean | undefined; readonly settings?: unknown } = {}
 ): Effect.Effect<Service, never, TokenStore | Scope.Scope> =>
   Effect.gen(function*() {
     const store = yield* TokenStore
@@ -96,6 +109,7 @@ export const make = (
         }
         yield* renew(stale).pipe(
           Effect.tap((token) => store.set(token)),
+          Effect.withSpan("TokenRefresh.renew"),
           Effect.tapBoth({
             onSuccess: (token) => Effect.logDebug(`Token renewed${token.expiresAt ? `, valid until ${token.expiresAt}` : ""}`),
             onFailure: (error) => Effect.logWarning(`Token renewal failed: ${error.message}`)
@@ -118,7 +132,7 @@ export const make = (
           onSome: (deferred) => Effect.succeed([deferred, current] as const)
         })).pipe(Effect.flatMap(Deferred.await))
 
-    return { refresh, reauthorizes: options.reauthorizes ?? false }
+    return { refresh, reauthorizes: options.reauthorizes ?? false, settings: options.settings }
   })
 
 /**
@@ -151,7 +165,8 @@ export const withTokenFrom = <A, E, R>(
     if (Option.isNone(stored) || Option.isNone(renewal)) return use(stored)
     const service = renewal.value
     const replays = (error: unknown) =>
-      hasTag(error, "SessionExpiredError") || (service.reauthorizes && hasTag(error, "InvalidSessionError"))
+      Predicate.isTagged(error, "SessionExpiredError") ||
+      (service.reauthorizes && Predicate.isTagged(error, "InvalidSessionError"))
     return Effect.flatMap(renewSoon(service, stored.value), (current) =>
       use(Option.some(current)).pipe(
         Effect.catchIf(
@@ -175,23 +190,36 @@ const renewSoon = (renewal: Service, token: Token): Effect.Effect<Token> =>
     )
   })
 
-const hasTag = (error: unknown, tag: string): boolean =>
-  typeof error === "object" && error !== null && "_tag" in error && error._tag === tag
 
 /**
- * Renews the session's token in the background, `RenewalMargin` before each expiry, for as long as the layer's
- * scope lasts: closing it stops the fiber. A failed renewal is logged and tried again after `retryAfter` (30
- * seconds unless given); a token without an expiry is looked at again after `idle` (one minute).
+ * The tags under which a session provides its token store and renewal: each API's session module has its own
+ * (`OkSession`, `MailRuSession`), so that sessions of both APIs live in one program.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface SessionTags<T, R> {
+  readonly TokenStore: Context.Tag<T, TokenStoreService>
+  readonly TokenRefresh: Context.Tag<R, Service>
+}
+
+/**
+ * Renews the token of the session under `session`'s tags in the background, `RenewalMargin` before each expiry,
+ * for as long as the layer's scope lasts: closing it stops the fiber. A failed renewal is logged and tried again
+ * after `retryAfter` (30 seconds unless given); a token without an expiry is looked at again after `idle` (one
+ * minute). `Layer.mergeAll(TokenRefresh.layerBackground(OkSession), TokenRefresh.layerBackground(MailRuSession))`
+ * renews the sessions of both APIs.
  *
  * @since 0.1.0
  * @category Layers
  */
-export const layerBackground = (
+export const layerBackground = <T, R>(
+  session: SessionTags<T, R>,
   options: { readonly retryAfter?: Duration.DurationInput; readonly idle?: Duration.DurationInput } = {}
-): Layer.Layer<never, never, TokenRefresh | TokenStore> =>
+): Layer.Layer<never, never, T | R> =>
   Layer.scopedDiscard(Effect.gen(function*() {
-    const renewal = yield* TokenRefresh
-    const store = yield* TokenStore
+    const renewal = yield* session.TokenRefresh
+    const store = yield* session.TokenStore
     const retryAfter = Duration.decode(options.retryAfter ?? Duration.seconds(30))
     const idle = Duration.decode(options.idle ?? Duration.minutes(1))
     const step = Effect.gen(function*() {

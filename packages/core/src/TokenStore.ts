@@ -6,10 +6,12 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as KeyValueStore from "@effect/platform/KeyValueStore"
 import * as Path from "@effect/platform/Path"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Token from "./Token.js"
@@ -133,7 +135,10 @@ export const makeFile = (
     const set = (token: Token.Token) =>
       Effect.gen(function*() {
         const text = yield* encodeForStorage(file)(token)
-        const temporary = `${file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`
+        // Time and randomness come from the `Clock` and `Random` services, so that a test decides the name.
+        const now = yield* Clock.currentTimeMillis
+        const nonce = yield* Random.next
+        const temporary = `${file}.${now.toString(36)}${nonce.toString(36).slice(2)}.tmp`
         yield* fs.makeDirectory(paths.dirname(file), { recursive: true }).pipe(Effect.mapError(io("set")))
         yield* fs.writeFileString(temporary, text, { mode: 0o600, flag: "wx" }).pipe(
           Effect.zipRight(fs.chmod(temporary, 0o600)),

@@ -1,4 +1,5 @@
-import { ApiCall, ApiError, AuthError, RateLimit, RetryPolicy, Token, TokenRefresh, TokenStore, TransportError } from "@okmail/core"
+import * as ApiCall from "../src/internal/apiCall.js"
+import { ApiError, AuthError, RateLimit, RetryPolicy, Token, TokenRefresh, TokenStore, TransportError } from "@okmail/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -110,7 +111,7 @@ describe("TokenRefresh.layerBackground", () => {
         Effect.provideService(TokenStore.TokenStore, store),
         Scope.extend(scope)
       )
-      yield* Layer.buildWithScope(TokenRefresh.layerBackground(), scope).pipe(
+      yield* Layer.buildWithScope(TokenRefresh.layerBackground({ TokenStore: TokenStore.TokenStore, TokenRefresh: TokenRefresh.TokenRefresh }), scope).pipe(
         Effect.provideService(TokenStore.TokenStore, store),
         Effect.provideService(TokenRefresh.TokenRefresh, service)
       )

@@ -1,4 +1,6 @@
-import { ApiHttp, ApiProxy, OAuth } from "@okmail/core"
+import * as ApiHttp from "../src/internal/apiHttp.js"
+import * as ApiProxy from "../src/internal/apiProxy.js"
+import * as OAuth from "../src/internal/oauth.js"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpRouter from "@effect/platform/HttpRouter"

@@ -23,7 +23,7 @@ describe("errors", () => {
       assert.strictEqual(error._tag, tag)
       assert.strictEqual(error.retryable, expected)
       assert.isTrue(ApiError.isApiError(error))
-      assert.match(error.message, /^OK\.ru .* \(error 102 in m\): PARAM_SESSION_EXPIRED : Session expired$/)
+      assert.match(error.message, /^\[ok\] .* \(error 102 in m\): PARAM_SESSION_EXPIRED : Session expired$/)
     }
     assert.isFalse(ApiError.isApiError(new Error("x")))
   })
@@ -39,7 +39,7 @@ describe("errors", () => {
   it("encodes each error through its union schema", () => {
     const auth = new AuthError.OAuthError({ api: "mailru", error: "invalid_grant", status: 400, endpoint: "token" })
     assert.strictEqual(Schema.is(AuthError.AuthError)(auth), true)
-    assert.include(auth.message, "Mail.Ru OAuth token answered invalid_grant")
+    assert.include(auth.message, "[mailru] OAuth token answered invalid_grant")
     const status = new TransportError.StatusError({ method: "m", url: "https://h/p", status: 502 })
     assert.isTrue(status.retryable)
     assert.isFalse(new TransportError.StatusError({ method: "m", url: "u", status: 404 }).retryable)

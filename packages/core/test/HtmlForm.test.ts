@@ -1,4 +1,4 @@
-import { HtmlForm } from "@okmail/core"
+import * as HtmlForm from "../src/internal/htmlForm.js"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"

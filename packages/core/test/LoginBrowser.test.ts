@@ -1,4 +1,5 @@
-import { HtmlForm, LoginBrowser } from "@okmail/core"
+import * as HtmlForm from "../src/internal/htmlForm.js"
+import * as LoginBrowser from "../src/internal/loginBrowser.js"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -6,10 +7,12 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import { createServer } from "node:http"
 import * as Pages from "./pages.js"
 
@@ -55,7 +58,32 @@ const site = HttpRouter.empty.pipe(
   ),
   HttpRouter.get("/loop", Effect.succeed(HttpServerResponse.redirect("/loop", { status: 302 }))),
   HttpRouter.get("/hop", Effect.succeed(HttpServerResponse.redirect("/landing", { status: 301 }))),
-  HttpRouter.get("/landing", Effect.succeed(HttpServerResponse.text("landed")))
+  HttpRouter.get("/landing", Effect.succeed(HttpServerResponse.text("landed"))),
+  // Sets the cookie `flavour` until the instant `at` (ms since the epoch) or for `seconds`, as the query asks.
+  HttpRouter.get(
+    "/cookie/set",
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const url = new URL(request.url, "http://site")
+      const at = url.searchParams.get("at")
+      const seconds = url.searchParams.get("seconds")
+      return HttpServerResponse.text("set").pipe(
+        HttpServerResponse.unsafeSetCookie("flavour", "oat", {
+          path: "/",
+          ...(at === null ? {} : { expires: new Date(Number(at)) }),
+          ...(seconds === null ? {} : { maxAge: `${Number(seconds)} seconds` as const })
+        })
+      )
+    })
+  ),
+  // Answers with the value of the cookie `flavour` the request carried, or `none`.
+  HttpRouter.get(
+    "/cookie/echo",
+    Effect.map(
+      HttpServerRequest.HttpServerRequest,
+      (request) => HttpServerResponse.text(request.cookies["flavour"] ?? "none")
+    )
+  )
 )
 
 const SiteLive = HttpServer.serve(site).pipe(
@@ -124,6 +152,43 @@ describe("LoginBrowser", () => {
       const closed = yield* Effect.flip(browser.get("http://127.0.0.1:1/dk?st.cmd=secret-in-query"))
       assert.strictEqual(closed._tag, "NetworkError")
       assert.notInclude(closed.message, "secret-in-query")
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.scoped("sends a cookie until its Expires date comes on the Clock, then no more", () =>
+    Effect.gen(function*() {
+      const base = yield* baseUrl
+      const browser = yield* LoginBrowser.make({ stopAt: () => false })
+      const echo = Effect.map(browser.get(`${base}/cookie/echo`), (page) => page.body)
+      // On a whole second, as an Expires date has no milliseconds.
+      yield* TestClock.setTime(Date.UTC(2030, 0, 1))
+      const expires = (yield* Clock.currentTimeMillis) + 60_000
+      yield* browser.get(`${base}/cookie/set?at=${expires}`)
+      assert.strictEqual(yield* echo, "oat")
+      yield* TestClock.adjust("59 seconds")
+      assert.strictEqual(yield* echo, "oat")
+      assert.deepStrictEqual(yield* browser.cookieNames, ["flavour"])
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* echo, "none")
+      assert.deepStrictEqual(yield* browser.cookieNames, [])
+    }).pipe(Effect.provide(SiteLive)))
+
+  it.scoped("counts Max-Age from receipt on the Clock, and a Max-Age of 0 deletes the cookie", () =>
+    Effect.gen(function*() {
+      const base = yield* baseUrl
+      const browser = yield* LoginBrowser.make({ stopAt: () => false })
+      const echo = Effect.map(browser.get(`${base}/cookie/echo`), (page) => page.body)
+      yield* TestClock.adjust("1 hour")
+      yield* browser.get(`${base}/cookie/set?seconds=30`)
+      yield* TestClock.adjust("29 seconds")
+      assert.strictEqual(yield* echo, "oat")
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* echo, "none")
+
+      yield* browser.get(`${base}/cookie/set?seconds=30`)
+      assert.strictEqual(yield* echo, "oat")
+      yield* browser.get(`${base}/cookie/set?seconds=0`)
+      assert.strictEqual(yield* echo, "none")
+      assert.deepStrictEqual(yield* browser.cookieNames, [])
     }).pipe(Effect.provide(SiteLive)))
 
   it.effect("empties its cookie jar when its scope closes", () =>

@@ -190,6 +190,38 @@ describe("RateLimit", () => {
       assert.strictEqual(yield* Ref.get(calls), 100)
     }))
 
+  it.effect("limit also takes the call first, with the same turns, pauses and resets", () =>
+    Effect.gen(function*() {
+      const service = yield* limiter({ requestsPerSecond: 100 })
+      const calls = yield* Ref.make(0)
+      const call = <A, E>(outcome: Effect.Effect<A, E>) =>
+        RateLimit.limit(Effect.zipRight(Ref.update(calls, (n) => n + 1), outcome), "app").pipe(
+          Effect.provideService(RateLimit.RateLimit, service)
+        )
+      assert.strictEqual(yield* Effect.flip(call(Effect.fail(rateLimited))), rateLimited)
+      const second = yield* Effect.fork(call(Effect.succeed("ok")))
+      yield* TestClock.adjust("999 millis")
+      assert.strictEqual(yield* Ref.get(calls), 1)
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(yield* Fiber.join(second), "ok")
+      assert.strictEqual(yield* Ref.get(calls), 2)
+      // The success reset the streak: the next pause is the base pause again.
+      yield* Effect.flip(call(Effect.fail(rateLimited)))
+      assert.strictEqual(yield* waitOf(service, "app"), 1000)
+    }))
+
+  it.effect("layerNone provides none, a no-op limiter distinct from the default one", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* RateLimit.RateLimit, RateLimit.unlimited)
+      const provided = yield* Effect.provide(RateLimit.RateLimit, RateLimit.layerNone)
+      assert.strictEqual(provided, RateLimit.none)
+      assert.notStrictEqual(provided, RateLimit.unlimited)
+      assert.isFalse(provided.byToken)
+      yield* provided.take("app")
+      yield* provided.penalize("app")
+      yield* provided.succeeded("app")
+    }))
+
   it.effect("the layer provides a limiter that limits", () =>
     Effect.gen(function*() {
       const calls = yield* Ref.make(0)

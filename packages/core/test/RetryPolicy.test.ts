@@ -235,6 +235,54 @@ describe("RetryPolicy", () => {
       assert.strictEqual(yield* fromContext((self) => Effect.provide(self, RetryPolicy.layer({ maxRetries: 2 }))), 3)
     }))
 
+  it.effect("apply and retry also take the call first, with the same outcome as the piped form", () =>
+    Effect.gen(function*() {
+      const applied = yield* makeCall([unavailable, unavailable], true)
+      const fiber = yield* Effect.fork(RetryPolicy.apply(applied.call, exact, "users.getInfo"))
+      yield* TestClock.adjust(Duration.zero)
+      yield* expectDelays(applied.attempts, [200, 400])
+      assert.strictEqual(yield* Fiber.join(fiber), 3)
+
+      // The call options are honoured in the data-first form too.
+      const write = yield* makeCall([unavailable])
+      yield* Effect.flip(RetryPolicy.apply(write.call, exact, "messages.send"))
+      assert.strictEqual(yield* Ref.get(write.attempts), 1)
+      const allowed = yield* makeCall([unavailable])
+      const allowedFiber = yield* Effect.fork(
+        Effect.flip(RetryPolicy.apply(allowed.call, exact, "messages.send", { retryWrites: true }))
+      )
+      yield* TestClock.adjust("1 hour")
+      yield* Fiber.join(allowedFiber)
+      assert.strictEqual(yield* Ref.get(allowed.attempts), 5)
+
+      const fromContext = yield* makeCall([unavailable])
+      const contextFiber = yield* Effect.fork(
+        Effect.flip(RetryPolicy.retry(fromContext.call, "users.getInfo")).pipe(
+          Effect.provide(RetryPolicy.layer({ maxRetries: 2 }))
+        )
+      )
+      yield* TestClock.adjust("1 hour")
+      assert.strictEqual(yield* Fiber.join(contextFiber), unavailable)
+      assert.strictEqual(yield* Ref.get(fromContext.attempts), 3)
+
+      const writeFromContext = yield* makeCall([unavailable])
+      const writeFiber = yield* Effect.fork(
+        Effect.flip(RetryPolicy.retry(writeFromContext.call, "mediatopic.post", { retryWrites: true }))
+      )
+      yield* TestClock.adjust("1 hour")
+      yield* Fiber.join(writeFiber)
+      assert.strictEqual(yield* Ref.get(writeFromContext.attempts), 5)
+    }))
+
+  it.effect("layerNone provides none, a value distinct from the default one", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* RetryPolicy.CurrentRetryPolicy, RetryPolicy.defaults)
+      const provided = yield* Effect.provide(RetryPolicy.CurrentRetryPolicy, RetryPolicy.layerNone)
+      assert.strictEqual(provided, RetryPolicy.none)
+      assert.notStrictEqual(provided, RetryPolicy.defaults)
+      assert.strictEqual(provided.maxRetries, 0)
+    }))
+
   it("make checks its options and fails with a ConfigurationError", () => {
     const bad: ReadonlyArray<[RetryPolicy.Options, string]> = [
       [{ base: -1 }, "RetryPolicy.base"],

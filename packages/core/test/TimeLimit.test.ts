@@ -1,4 +1,4 @@
-import { TimeLimit } from "@okmail/core"
+import * as TimeLimit from "../src/internal/timeLimit.js"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"

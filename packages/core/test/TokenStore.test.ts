@@ -4,8 +4,10 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import * as TestClock from "effect/TestClock"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -71,6 +73,28 @@ describe("TokenStore", () => {
       assert.deepStrictEqual(readdirSync(dir), ["token.json"])
       const document = JSON.parse(readFileSync(path, "utf8"))
       assert.include(["a", "b", "c"], document.accessToken)
+    }).pipe(Effect.provide(TokenStore.layerFile(path)), Effect.provide(NodeContext.layer))
+  })
+
+  it.effect("file: the temporary file is named from the Clock and Random, so a test decides the name", () => {
+    const dir = tempDir()
+    const path = join(dir, "token.json")
+    const at = Date.UTC(2030, 0, 1)
+    // Where the write goes under this clock and Random value 0.5 (`0.i` in base 36): taken, so the write fails.
+    const taken = `${path}.${at.toString(36)}i.tmp`
+    mkdirSync(taken)
+    return Effect.gen(function*() {
+      const store = yield* TokenStore.TokenStore
+      yield* TestClock.setTime(at)
+      const error = yield* Effect.flip(Effect.withRandom(store.set(token("a")), Random.fixed([0.5])))
+      assert.strictEqual(error._tag, "TokenStoreError")
+      assert.strictEqual(error.reason, "Io")
+      assert.strictEqual(error.operation, "set")
+      assert.isFalse(existsSync(path))
+      // Another random value, another name: the write goes through.
+      yield* Effect.withRandom(store.set(token("b")), Random.fixed([0.25]))
+      assert.deepStrictEqual(accessOf(yield* store.get), Option.some("b"))
+      assert.sameMembers(readdirSync(dir), ["token.json", `token.json.${at.toString(36)}i.tmp`])
     }).pipe(Effect.provide(TokenStore.layerFile(path)), Effect.provide(NodeContext.layer))
   })
 

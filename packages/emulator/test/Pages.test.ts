@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as HtmlForm from "@okmail/core/HtmlForm"
+import { Auth } from "@okmail/core"
 import * as Effect from "effect/Effect"
 import { type Answer, control, inProcess, okApp, okIvan, mrApp, mrIvan, send } from "./helpers.js"
 import { Seed } from "@okmail/emulator"
@@ -7,12 +7,12 @@ import { Seed } from "@okmail/emulator"
 const cookieOf = (answer: Answer) => answer.setCookies.map(([name, value]) => `${name}=${value}`).join("; ")
 
 const onlyForm = (answer: Answer, url: string) => {
-  const forms = HtmlForm.readForms(answer.text, url)
+  const forms = Auth.readForms(answer.text, url)
   assert.lengthOf(forms, 1)
   return forms[0]!
 }
 
-const fieldNames = (form: HtmlForm.Form) => form.fields.map(([name]) => name)
+const fieldNames = (form: Auth.Form) => form.fields.map(([name]) => name)
 
 const fragment = (location: string) => new URLSearchParams(new URL(location).hash.slice(1))
 
@@ -46,7 +46,7 @@ describe("OK.ru login and permission pages", () => {
       const posted = yield* send(
         "POST",
         login.action.href,
-        Object.fromEntries(HtmlForm.submission(login, { fill: { "fr.email": okIvan.login, "fr.password": okIvan.password } }).pipe(
+        Object.fromEntries(Auth.formFields(login, { fill: { "fr.email": okIvan.login, "fr.password": okIvan.password } }).pipe(
           (e) => (e._tag === "Right" ? e.right : [])
         )),
         cookie
@@ -63,7 +63,7 @@ describe("OK.ru login and permission pages", () => {
       assert.deepStrictEqual(fieldNames(permission), ["fr.posted", "fr.token"])
       assert.deepStrictEqual(permission.buttons.map((b) => b.name), ["button_accept_request"])
 
-      const accepted = HtmlForm.submission(permission, { button: "button_accept_request" })
+      const accepted = Auth.formFields(permission, { button: "button_accept_request" })
       assert.strictEqual(accepted._tag, "Right")
       const done = yield* send("POST", permission.action.href, Object.fromEntries(accepted._tag === "Right" ? accepted.right : []), cookie)
       assert.strictEqual(done.status, 302)
@@ -100,7 +100,7 @@ describe("OK.ru login and permission pages", () => {
     Effect.gen(function*() {
       const answer = yield* send("GET", authorizeUrl("999999999999"))
       assert.strictEqual(answer.status, 400)
-      assert.lengthOf(HtmlForm.readForms(answer.text, "https://connect.ok.ru/oauth/authorize"), 0)
+      assert.lengthOf(Auth.readForms(answer.text, "https://connect.ok.ru/oauth/authorize"), 0)
       assert.include(answer.text, "invalid client_id")
     }).pipe(Effect.provide(inProcess())))
 
@@ -116,7 +116,7 @@ describe("OK.ru login and permission pages", () => {
       )
       const page = yield* send("GET", "https://connect.ok.ru/dk?st.cmd=OAuth2Permissions", {}, cookie)
       const form = onlyForm(page, "https://connect.ok.ru/dk?st.cmd=OAuth2Permissions")
-      const fields = HtmlForm.submission(form, { button: "button_accept_request" })
+      const fields = Auth.formFields(form, { button: "button_accept_request" })
       const done = yield* send("POST", form.action.href, Object.fromEntries(fields._tag === "Right" ? fields.right : []), cookie)
       const code = new URL(done.headers["location"]!).searchParams.get("code")!
       const token = yield* send("POST", "https://api.ok.ru/oauth/token.do", {
@@ -146,7 +146,7 @@ describe("Mail.Ru login, permission and in-development pages", () => {
       const page = yield* send("GET", url)
       const form = onlyForm(page, url)
       const [local, domain] = email.split("@") as [string, string]
-      const fields = HtmlForm.submission(form, { fill: { Login: local, Domain: domain, Password: password } })
+      const fields = Auth.formFields(form, { fill: { Login: local, Domain: domain, Password: password } })
       const posted = yield* send("POST", form.action.href, Object.fromEntries(fields._tag === "Right" ? fields.right : []))
       return { form, posted }
     })
@@ -179,7 +179,7 @@ describe("Mail.Ru login, permission and in-development pages", () => {
         "needed_permissions"
       ])
       assert.deepStrictEqual(permission.buttons, [{ name: "agree", value: "1" }])
-      const fields = HtmlForm.submission(permission, { button: "agree" })
+      const fields = Auth.formFields(permission, { button: "agree" })
       const done = yield* send("POST", permission.action.href, Object.fromEntries(fields._tag === "Right" ? fields.right : []), cookie)
       const location = done.headers["location"]!
       assert.isTrue(location.startsWith("http://connect.mail.ru/oauth/success.html#"))
@@ -207,7 +207,7 @@ describe("Mail.Ru login, permission and in-development pages", () => {
       const { posted } = yield* logIn(Seed.mailru.applicationInDevelopment.id, mrIvan.email, mrIvan.password)
       const page = yield* send("GET", posted.headers["location"]!, {}, cookieOf(posted))
       assert.include(page.text, "Авторизация запрещена")
-      assert.lengthOf(HtmlForm.readForms(page.text, posted.headers["location"]!), 0)
+      assert.lengthOf(Auth.readForms(page.text, posted.headers["location"]!), 0)
       const unknown = yield* send("GET", authorizeUrl("1"))
       assert.include(unknown.text, "Не указано приложение")
       const log = yield* Effect.flatMap(control, (c) => c.requests)

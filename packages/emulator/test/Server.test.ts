@@ -1,5 +1,5 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HtmlForm from "@okmail/core/HtmlForm"
+import { Auth } from "@okmail/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator, Fault } from "@okmail/emulator"
 import * as Effect from "effect/Effect"
@@ -32,7 +32,7 @@ describe("the emulator on a loopback port", () => {
         encodeURIComponent(mrApp.redirectUri)
       }`
       const page = yield* send("GET", url)
-      const [form] = HtmlForm.readForms(page.text, url)
+      const [form] = Auth.readForms(page.text, url)
       assert.strictEqual(form!.action.href, `${server.baseUrl}/mailru/cgi-bin/auth`)
       assert.isTrue(form!.fields.find(([name]) => name === "Page")![1].startsWith(`${server.baseUrl}/mailru/oauth/authorize?`))
     }).pipe(Effect.provide(served)))

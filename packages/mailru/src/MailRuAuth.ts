@@ -6,28 +6,24 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Auth from "@okmail/core/Auth"
 import {
-  AccessDeniedError,
+  type AccessDeniedError,
   AppNotAvailableError,
   LoginPageError,
-  OAuthError,
+  type OAuthError,
   UnknownClientError,
   UserBlockedError,
   WrongCredentialsError
 } from "@okmail/core/AuthError"
-import { ConfigurationError, requireSecret, requireText } from "@okmail/core/ConfigurationError"
-import { redactUrl } from "@okmail/core/Endpoint"
-import * as HtmlForm from "@okmail/core/HtmlForm"
-import * as LoginBrowser from "@okmail/core/LoginBrowser"
-import * as OAuth from "@okmail/core/OAuth"
+import { ConfigurationError, requireSecret, requireText, requireUrl } from "@okmail/core/ConfigurationError"
+import * as Settings from "@okmail/core/Settings"
 import type * as Token from "@okmail/core/Token"
-import { StatusError, TimeoutError } from "@okmail/core/TransportError"
-import type { NetworkError, TransportError } from "@okmail/core/TransportError"
-import * as Duration from "effect/Duration"
+import { StatusError } from "@okmail/core/TransportError"
+import type { TransportError } from "@okmail/core/TransportError"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import { MailRuConfig } from "./MailRuConfig.js"
 
 /**
@@ -64,6 +60,16 @@ export type FlowError =
   | ConfigurationError
 
 /**
+ * What the code, password and refresh grants can fail with: the application refused (`UnknownClientError`), a
+ * wrong e-mail or password (`WrongCredentialsError`), a blocked user (`UserBlockedError`), the code or refresh
+ * token refused (`OAuthError` with its raw `error`), an answer without a token, the transport, the options.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export type GrantError = Auth.GrantError | ConfigurationError
+
+/**
  * What the authorize URL asks for.
  *
  * @since 0.1.0
@@ -77,12 +83,6 @@ export interface AuthorizeUrlOptions {
   readonly scope?: ReadonlyArray<Scope | (string & {})> | undefined
   readonly state?: string | undefined
 }
-
-const requireUrl = (option: string, value: string) =>
-  Effect.try({
-    try: () => new URL(value),
-    catch: () => new ConfigurationError({ option, detail: "not an absolute URL" })
-  })
 
 const scopeString = (scope: ReadonlyArray<string> | undefined) =>
   scope === undefined ? undefined : scope.filter((s) => s !== "").join(" ")
@@ -124,22 +124,24 @@ export interface AuthorizationCodeOptions {
   readonly redirectUri: string
 }
 
-const tokenRequest = (
-  endpoint: string,
-  url: string,
+const grant = (
+  grantType: Auth.GrantOptions["grantType"],
+  url: (config: MailRuConfig["Type"]) => string,
   fields: Record<string, string>,
   options: { readonly keep?: Token.Token | undefined; readonly scopes?: ReadonlyArray<string> | undefined } = {}
 ) =>
-  Effect.gen(function*() {
-    const config = yield* MailRuConfig
-    const body = yield* OAuth.requestToken({ api: "mailru", endpoint, url, fields, timeout: config.timeout })
-    return yield* OAuth.toToken("mailru", endpoint, body, {
-      url,
+  Effect.flatMap(MailRuConfig, (config) =>
+    Auth.grant({
+      api: "mailru",
+      url: url(config),
+      grantType,
+      fields,
+      clientId: fields["client_id"] ?? "",
+      timeout: config.timeout,
       userIdField: "x_mailru_vid",
       keep: options.keep,
       scopes: options.scopes
-    })
-  })
+    }))
 
 /**
  * Exchanges an authorization code for a token at the configured `codeTokenUrl`.
@@ -149,19 +151,17 @@ const tokenRequest = (
  */
 export const authorizationCode: (
   options: AuthorizationCodeOptions
-) => Effect.Effect<Token.Token, OAuthError | LoginPageError | TransportError | ConfigurationError, HttpClient.HttpClient> =
+) => Effect.Effect<Token.Token, GrantError, HttpClient.HttpClient> =
   Effect.fn("MailRuAuth.authorizationCode")(function*(options: AuthorizationCodeOptions) {
-    const config = yield* MailRuConfig
     const appId = yield* requireText("appId", options.appId)
     const redirectUri = yield* requireText("redirectUri", options.redirectUri)
     const fields = {
       client_id: appId,
       client_secret: yield* requireSecret("secretKey", options.secretKey),
-      grant_type: "authorization_code",
       code: yield* requireSecret("code", options.code),
       redirect_uri: redirectUri
     }
-    return yield* tokenRequest("oauth/token (authorization_code)", config.codeTokenUrl, fields)
+    return yield* grant("authorization_code", (c) => c.codeTokenUrl, fields)
   })
 
 /**
@@ -187,11 +187,9 @@ export interface PasswordOptions {
  */
 export const password: (
   options: PasswordOptions
-) => Effect.Effect<Token.Token, OAuthError | LoginPageError | TransportError | ConfigurationError, HttpClient.HttpClient> =
+) => Effect.Effect<Token.Token, GrantError, HttpClient.HttpClient> =
   Effect.fn("MailRuAuth.password")(function*(options: PasswordOptions) {
-    const config = yield* MailRuConfig
     const fields: Record<string, string> = {
-      grant_type: "password",
       client_id: yield* requireText("appId", options.appId),
       client_secret: yield* requireSecret("secretKey", options.secretKey),
       username: yield* requireText("email", options.email),
@@ -199,7 +197,7 @@ export const password: (
     }
     const scope = scopeString(options.scope)
     if (scope !== undefined) fields["scope"] = scope
-    return yield* tokenRequest("oauth/token (password)", config.tokenUrl, fields, { scopes: options.scope })
+    return yield* grant("password", (c) => c.tokenUrl, fields, { scopes: options.scope })
   })
 
 /**
@@ -225,16 +223,14 @@ export interface RefreshOptions {
  */
 export const refresh: (
   options: RefreshOptions
-) => Effect.Effect<Token.Token, OAuthError | LoginPageError | TransportError | ConfigurationError, HttpClient.HttpClient> =
+) => Effect.Effect<Token.Token, GrantError, HttpClient.HttpClient> =
   Effect.fn("MailRuAuth.refresh")(function*(options: RefreshOptions) {
-    const config = yield* MailRuConfig
     const fields = {
-      grant_type: "refresh_token",
       client_id: yield* requireText("appId", options.appId),
       client_secret: yield* requireSecret("secretKey", options.secretKey),
       refresh_token: yield* requireSecret("refreshToken", options.refreshToken)
     }
-    return yield* tokenRequest("oauth/token (refresh_token)", config.tokenUrl, fields, { keep: options.keep })
+    return yield* grant("refresh_token", (c) => c.tokenUrl, fields, { keep: options.keep })
   })
 
 /**
@@ -266,47 +262,52 @@ const splitEmail = (email: string): Effect.Effect<readonly [string, string], Con
     : Effect.fail(new ConfigurationError({ option: "email", detail: "not an e-mail address (local part @ domain)" }))
 }
 
-const withTimeout = (timeout: Duration.Duration, url: URL) => <A>(effect: Effect.Effect<A, NetworkError>) =>
-  Effect.timeoutFail(effect, {
-    duration: timeout,
-    onTimeout: () =>
-      new TimeoutError({ method: "oauth/authorize", url: redactUrl(url), timeoutMillis: Duration.toMillis(timeout) })
-  })
-
-const fromRedirect = (page: LoginBrowser.Page, appId: string, scopes: ReadonlyArray<string> | undefined) =>
-  Effect.gen(function*() {
-    const query = page.url.searchParams
-    const fragment = OAuth.fragmentParams(page.url)
-    const error = fragment.get("error") ?? query.get("error")
-    if (error !== null) {
-      const description = fragment.get("error_description") ?? query.get("error_description") ?? undefined
-      if (error === "access_denied") {
-        return yield* new AccessDeniedError({ api: "mailru", ...(description ? { detail: description } : {}) })
-      }
-      if (error === "invalid_client" || error === "unauthorized_client") {
-        return yield* new UnknownClientError({ api: "mailru", clientId: appId })
-      }
-      return yield* new OAuthError({
-        api: "mailru",
-        error,
-        ...(description ? { errorDescription: description } : {}),
-        status: page.status,
-        endpoint: "oauth/authorize"
-      })
-    }
-    return yield* OAuth.toToken("mailru", "oauth/authorize (token)", Object.fromEntries(fragment), {
-      url: page.url.href,
-      userIdField: "x_mailru_vid",
-      scopes
-    })
-  })
+// What to do on each of Mail.Ru's pages: the login form (once), the permission form (once), the redirect; each
+// way a walk can end has its own error.
+const step = (options: ImplicitOptions, login: string, domain: string, password: string) =>
+(page: Auth.Page, posted: ReadonlySet<string>): Effect.Effect<Auth.Step, FlowError> => {
+  const appId = options.appId
+  if (page.stopped) {
+    return Effect.map(
+      Auth.fromRedirect(page, { api: "mailru", clientId: appId, userIdField: "x_mailru_vid", scopes: options.scope }),
+      Auth.done
+    )
+  }
+  const pageError = (detail: string) =>
+    new LoginPageError({ api: "mailru", url: Settings.redactUrl(page.url), step: [...posted].pop() ?? "authorize", detail })
+  if (page.body.includes(TEXT_UNKNOWN_CLIENT)) return Effect.fail(new UnknownClientError({ api: "mailru", clientId: appId }))
+  if (page.url.pathname.replace(/\/+$/, "").endsWith("/recovery")) return Effect.fail(new UserBlockedError({ api: "mailru" }))
+  if (page.url.searchParams.get("fail") === "1") return Effect.fail(new WrongCredentialsError({ api: "mailru" }))
+  if (page.body.includes(TEXT_IN_DEVELOPMENT)) {
+    return Effect.fail(new AppNotAvailableError({ api: "mailru", clientId: appId }))
+  }
+  if (page.status >= 400) {
+    return Effect.fail(
+      new StatusError({ method: "oauth/authorize", url: Settings.redactUrl(page.url), status: page.status })
+    )
+  }
+  const loginForm = Auth.findForm(page, ["Login", "Password"])
+  if (Option.isSome(loginForm)) {
+    if (posted.has("login")) return Effect.fail(pageError("the login form came back after it was posted"))
+    return Effect.succeed(
+      Auth.submit("login", loginForm.value, { fill: { Login: login, Domain: domain, Password: password } })
+    )
+  }
+  const permissionForm = Auth.findForm(page, ["agree"])
+  if (page.body.includes(TEXT_PERMISSION) && Option.isSome(permissionForm)) {
+    if (posted.has("permission")) return Effect.fail(pageError("the permission form came back after it was agreed to"))
+    return Effect.succeed(Auth.submit("permission", permissionForm.value, { button: "agree" }))
+  }
+  return Effect.fail(pageError("neither a login form, a permission form nor a redirect with a token"))
+}
 
 /**
  * Gets a token through the login and permission pages, as a user's browser would: the authorize page, the login
  * form (posted to its absolute action with `Login`, `Domain` and `Password` filled), the permission form (agreed
  * to), and the redirect to the redirect URI whose fragment holds the token. Each way a walk can end has its own
  * error: an unknown application, wrong credentials, a blocked user, an application still in development, a
- * refusal, and a page the flow does not understand.
+ * refusal, and a page the flow does not understand. Each page has the configured time limit, the whole walk
+ * twice that.
  *
  * @since 0.1.0
  * @category Flows
@@ -318,72 +319,16 @@ export const implicit: (
     const config = yield* MailRuConfig
     const appId = yield* requireText("appId", options.appId)
     const [login, domain] = yield* splitEmail(options.email)
-    yield* requireSecret("password", options.password)
+    const password = yield* requireSecret("password", options.password)
     const redirectUri = yield* requireUrl("redirectUri", options.redirectUri ?? defaultRedirectUri)
-    const start = yield* authorizeUrl({
-      appId,
-      responseType: "token",
-      redirectUri: redirectUri.href,
-      scope: options.scope
+    const start = yield* authorizeUrl({ appId, responseType: "token", redirectUri: redirectUri.href, scope: options.scope })
+    return yield* Auth.walk({
+      api: "mailru",
+      start,
+      redirectUri,
+      maxPages: MAX_PAGES,
+      timeout: config.timeout,
+      step: step(options, login, domain, password)
     })
-    const stopAt = (url: URL) => url.origin === redirectUri.origin && url.pathname === redirectUri.pathname
-
-    return yield* Effect.scoped(Effect.gen(function*() {
-      const browser = yield* LoginBrowser.make({ stopAt })
-      const pageError = (page: LoginBrowser.Page, step: string, detail: string) =>
-        new LoginPageError({ api: "mailru", url: redactUrl(page.url), step, detail })
-      let page = yield* browser.get(start).pipe(withTimeout(config.timeout, new URL(start)))
-      let step = "authorize"
-      let loginPosted = false
-      let permissionPosted = false
-      for (let n = 0; n < MAX_PAGES; n++) {
-        if (page.stopped) return yield* fromRedirect(page, appId, options.scope)
-        if (page.body.includes(TEXT_UNKNOWN_CLIENT)) {
-          return yield* new UnknownClientError({ api: "mailru", clientId: appId })
-        }
-        if (page.url.pathname.replace(/\/+$/, "").endsWith("/recovery")) {
-          return yield* new UserBlockedError({ api: "mailru" })
-        }
-        if (page.url.searchParams.get("fail") === "1") {
-          return yield* new WrongCredentialsError({ api: "mailru" })
-        }
-        if (page.body.includes(TEXT_IN_DEVELOPMENT)) {
-          return yield* new AppNotAvailableError({ api: "mailru", clientId: appId })
-        }
-        if (page.status >= 400) {
-          return yield* new StatusError({ method: "oauth/authorize", url: redactUrl(page.url), status: page.status })
-        }
-        const loginForm = HtmlForm.findForm(page.body, page.url, ["Login", "Password"])
-        if (Option.isSome(loginForm)) {
-          if (loginPosted) return yield* pageError(page, step, "the login form came back after it was posted")
-          const fields = HtmlForm.submission(loginForm.value, {
-            fill: { Login: login, Domain: domain, Password: Redacted.value(options.password) }
-          })
-          if (Either.isLeft(fields)) return yield* pageError(page, step, "the login form cannot be submitted")
-          loginPosted = true
-          step = "login"
-          page = yield* browser.submit(loginForm.value.method, loginForm.value.action, fields.right).pipe(
-            withTimeout(config.timeout, loginForm.value.action)
-          )
-          continue
-        }
-        const permissionForm = HtmlForm.findForm(page.body, page.url, ["agree"])
-        if (page.body.includes(TEXT_PERMISSION) && Option.isSome(permissionForm)) {
-          if (permissionPosted) {
-            return yield* pageError(page, step, "the permission form came back after it was agreed to")
-          }
-          const fields = HtmlForm.submission(permissionForm.value, { button: "agree" })
-          if (Either.isLeft(fields)) return yield* pageError(page, step, "the permission form has no agree button")
-          permissionPosted = true
-          step = "permission"
-          page = yield* browser.submit(permissionForm.value.method, permissionForm.value.action, fields.right).pipe(
-            withTimeout(config.timeout, permissionForm.value.action)
-          )
-          continue
-        }
-        return yield* pageError(page, step, "neither a login form, a permission form nor a redirect with a token")
-      }
-      return yield* pageError(page, step, `no token after ${MAX_PAGES} pages`)
-    }))
   }
 )

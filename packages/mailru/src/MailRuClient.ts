@@ -5,34 +5,21 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import type { ApiError } from "@okmail/core/ApiError"
-import * as ApiCall from "@okmail/core/ApiCall"
-import * as Batch from "@okmail/core/Batch"
-import * as ApiHttp from "@okmail/core/ApiHttp"
-import * as ApiProxy from "@okmail/core/ApiProxy"
-import { ConfigurationError, ParamsError } from "@okmail/core/ConfigurationError"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Client from "@okmail/core/Client"
+import { type ConfigurationError, ParamsError } from "@okmail/core/ConfigurationError"
 import * as Params from "@okmail/core/Params"
-import * as RateLimit from "@okmail/core/RateLimit"
-import { UnexpectedResultError } from "@okmail/core/ResultError"
-import * as RetryPolicy from "@okmail/core/RetryPolicy"
-import * as Signer from "@okmail/core/Signer"
-import * as TimeLimit from "@okmail/core/TimeLimit"
-import type { Token } from "@okmail/core/Token"
-import * as TokenRefresh from "@okmail/core/TokenRefresh"
-import * as TokenStore from "@okmail/core/TokenStore"
-import { StatusError } from "@okmail/core/TransportError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { MailRuConfig } from "./MailRuConfig.js"
+import * as MailRuConfig from "./MailRuConfig.js"
 import * as MailRuError from "./MailRuError.js"
 import * as MailRuSchema from "./MailRuSchema.js"
+import * as MailRuSession from "./MailRuSession.js"
 import { reservedKeys } from "./MailRuSigner.js"
 
 /**
@@ -88,7 +75,7 @@ type NameOf<M extends string, G extends string> = M extends `${G}.${infer N}` ? 
  */
 export type Api<R> =
   & { readonly [G in GroupOf<KnownMethod>]: { readonly [N in NameOf<KnownMethod, G>]: (params?: Params.Params) => R } }
-  & ApiProxy.ApiProxy<R>
+  & Client.Proxy<R>
 
 /**
  * The operations of the Mail.Ru client.
@@ -96,14 +83,13 @@ export type Api<R> =
  * @since 0.1.0
  * @category Models
  */
-export interface Service {
-  /** Calls an API method; an error body fails with its classified API error. */
-  readonly call: (method: string, params?: Params.Params) => Effect.Effect<unknown, MailRuError.MailRuError>
-  /** Calls an API method and returns the body as the server sent it, error bodies included. */
-  readonly callRaw: (method: string, params?: Params.Params) => Effect.Effect<unknown, MailRuError.MailRuError>
+export interface Service extends Omit<Client.Service, "api"> {
   /** Any method as `api.<group>.<name>(params)`, through `call`. */
   readonly api: Api<Effect.Effect<unknown, MailRuError.MailRuError>>
-  /** An unsigned request for public data at `publicUrl/<segments>`; an error body fails with its API error. */
+  /**
+   * An unsigned `GET` for public data at `publicUrl/<segments>` (whatever the configured verb: it carries no
+   * secret); an error body fails with its API error.
+   */
   readonly publicRequest: (
     segments: string | ReadonlyArray<string>,
     params?: Params.Params
@@ -172,31 +158,6 @@ export const maxUidsPerCall = 100
  */
 export class MailRuClient extends Context.Tag("@okmail/mailru/MailRuClient")<MailRuClient, Service>() {}
 
-const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/
-const RESERVED = new Set(["method", ...reservedKeys])
-
-const firstIssue = (error: ParseResult.ParseError): { readonly key: string; readonly message: string } => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  const key = issue === undefined || issue.path.length === 0 ? "" : issue.path.map(String).join(".")
-  const message = (issue?.message ?? error.message).split("\n", 1)[0]!
-  return { key, message: message.length > 300 ? `${message.slice(0, 300)}…` : message }
-}
-
-const encodeCall = (method: string, params: unknown): Either.Either<Params.WireParams, ParamsError> => {
-  if (typeof method !== "string" || !METHOD_NAME.test(method)) {
-    return Either.left(new ParamsError({ key: "method", detail: "a method name is written group.name" }))
-  }
-  if (typeof params !== "object" || params === null || Array.isArray(params)) {
-    return Either.left(new ParamsError({ key: "params", detail: "the parameters must be an object" }))
-  }
-  for (const key of Object.keys(params)) {
-    if (RESERVED.has(key)) {
-      return Either.left(new ParamsError({ key, detail: "the client sets this parameter itself" }))
-    }
-  }
-  return Either.map(Params.encode(params as Params.Params), (wire) => ({ ...wire, method }))
-}
-
 const SEGMENT = /^[^/?#]+$/
 
 const publicPath = (segments: unknown): Either.Either<string, ParamsError> => {
@@ -217,8 +178,25 @@ const publicPath = (segments: unknown): Either.Either<string, ParamsError> => {
 }
 
 /**
- * Makes the client over the session's `Signer` and `TokenStore` (and its `TokenRefresh`, when it has one), the
- * HTTP client and the settings of `MailRuConfig`, all captured when it is made.
+ * Mail.Ru's dialect of the call path: the REST endpoint with `method=<group.name>`, the signer's reserved keys,
+ * `MailRuError`'s classification, and the rate limit counted by application id.
+ *
+ * @since 0.1.0
+ * @category Dialect
+ */
+export const dialect: Client.Dialect<MailRuConfig.Service> = {
+  api: "mailru",
+  name: "MailRuClient",
+  config: MailRuConfig.MailRuConfig,
+  reserved: new Set(reservedKeys),
+  target: (method, settings) => Either.right({ url: settings.apiUrl, params: { method } }),
+  classify: MailRuError.fromBody,
+  rateLimitKey: (signed) => signed["app_id"] ?? ""
+}
+
+/**
+ * Makes the client over the Mail.Ru session's signer and token store (and its renewal, when it has one), the HTTP
+ * client and the settings provided to its layer (see core's `Client` for the rule).
  *
  * @since 0.1.0
  * @category Constructors
@@ -226,67 +204,10 @@ const publicPath = (segments: unknown): Either.Either<string, ParamsError> => {
 export const make: Effect.Effect<
   Service,
   ConfigurationError,
-  Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient | Scope.Scope
+  MailRuSession.Signer | MailRuSession.TokenStore | HttpClient.HttpClient | Scope.Scope
 > = Effect.gen(function*() {
-  const signer = yield* Signer.Signer
-  if (signer.api !== "mailru") {
-    return yield* new ConfigurationError({ option: "Signer", detail: "the session's signer is not a Mail.Ru signer" })
-  }
-  const store = yield* TokenStore.TokenStore
-  const renewal = yield* Effect.serviceOption(TokenRefresh.TokenRefresh)
-  const http = yield* HttpClient.HttpClient
-  const config = yield* MailRuConfig
-  // One time limit for all the client's calls, its sweeper living as long as the client.
-  const timeLimit = yield* TimeLimit.make(config.timeout)
-  const runCall = ApiCall.runWith({ store, renewal })
-
-  const exchange = (method: string, url: string, params: Params.WireParams) =>
-    Effect.gen(function*() {
-      const request: ApiHttp.Request = {
-        api: "mailru",
-        method,
-        url,
-        httpMethod: config.httpMethod,
-        params,
-        timeout: config.timeout
-      }
-      const response = yield* ApiHttp.sendWith(http, request, timeLimit)
-      const body = yield* ApiHttp.parseJson(request, response)
-      return { request, status: response.status, body }
-    })
-
-  const signedCall = (method: string, wire: Params.WireParams, raw: boolean) => (token: Option.Option<Token>) =>
-    Effect.flatMap(signer.sign(wire, token), (signed) =>
-      RateLimit.limitCall(signed["app_id"] ?? "", token)(
-        Effect.flatMap(
-          exchange(method, config.apiUrl, signed),
-          (answer): Effect.Effect<unknown, ApiError | StatusError> =>
-            raw ? Effect.succeed(answer.body) : classified(method)(answer)
-        )
-      ))
-
-  const classified = (method: string) =>
-  (
-    answer: { readonly request: ApiHttp.Request; readonly status: number; readonly body: unknown }
-  ): Effect.Effect<unknown, ApiError | StatusError> => {
-    const error = MailRuError.fromBody(answer.body, method)
-    if (Option.isSome(error)) return Effect.fail(error.value)
-    return answer.status >= 400
-      ? Effect.fail(new StatusError({ method, url: answer.request.url, status: answer.status }))
-      : Effect.succeed(answer.body)
-  }
-
-  const call = Effect.fn("MailRuClient.call")(function*(method: string, params: Params.Params = {}) {
-    yield* Effect.annotateCurrentSpan("mailru.method", String(method))
-    const wire = yield* encodeCall(method, params)
-    return yield* runCall({ method }, signedCall(method, wire, false))
-  })
-
-  const callRaw = Effect.fn("MailRuClient.callRaw")(function*(method: string, params: Params.Params = {}) {
-    yield* Effect.annotateCurrentSpan("mailru.method", String(method))
-    const wire = yield* encodeCall(method, params)
-    return yield* runCall({ method }, signedCall(method, wire, true))
-  })
+  const client = yield* Client.make(dialect, MailRuSession.tags)
+  const { typed } = client
 
   const publicRequest = Effect.fn("MailRuClient.publicRequest")(
     function*(segments: string | ReadonlyArray<string>, params: Params.Params = {}) {
@@ -294,72 +215,46 @@ export const make: Effect.Effect<
       if (typeof params !== "object" || params === null || Array.isArray(params)) {
         return yield* new ParamsError({ key: "params", detail: "the parameters must be an object" })
       }
-      const wire = yield* Params.encode(params)
-      const method = `public ${path}`
-      return yield* Effect.flatMap(exchange(method, `${config.publicUrl}/${path}`, wire), classified(method)).pipe(
-        RetryPolicy.retry(method)
-      )
+      return yield* client.request({
+        name: `public ${path}`,
+        url: `${client.settings.publicUrl}/${path}`,
+        params: yield* Params.encode(params),
+        httpMethod: "GET"
+      })
     }
   )
-
-  const typed = <P, PI, A, AI>(
-    method: string,
-    paramsSchema: Schema.Schema<P, PI>,
-    resultSchema: Schema.Schema<A, AI>,
-    extra: Params.Params = {}
-  ) => {
-    const decodeParams = Schema.decodeUnknown(paramsSchema, { onExcessProperty: "error" })
-    const decodeResult = Schema.decodeUnknown(resultSchema)
-    return Effect.fn(`MailRuClient.${method}`)(function*(params: unknown = {}) {
-      const checked = yield* decodeParams(params).pipe(
-        Effect.mapError((error) => {
-          const issue = firstIssue(error)
-          return new ParamsError({ key: issue.key || "params", detail: issue.message })
-        })
-      )
-      const body = yield* call(method, { ...(checked as Params.Params), ...extra })
-      return yield* decodeResult(body).pipe(
-        Effect.mapError((error) => {
-          const issue = firstIssue(error)
-          return new UnexpectedResultError({
-            api: "mailru",
-            method,
-            detail: issue.key === "" ? issue.message : `${issue.key}: ${issue.message}`
-          })
-        })
-      )
-    })
-  }
 
   const Uids = Schema.Array(Schema.String)
   const Users = Schema.Array(MailRuSchema.User)
   const usersGetInfo = typed("users.getInfo", MailRuSchema.UsersGetInfoParams, Users)
-  const users = Batch.resolver({
+  const getOne = client.byId({
     maxBatchSize: maxUidsPerCall,
     fetch: (_group, uids) => usersGetInfo({ uids }),
     idOf: (user: MailRuSchema.User) => user.uid
   })
+  const optional = <P, A>(method: (params: P) => Effect.Effect<A, MailRuError.MailRuError>) => (params?: P) =>
+    method(params ?? ({} as P))
 
   return {
-    call,
-    callRaw,
-    api: ApiProxy.make(call) as Api<Effect.Effect<unknown, MailRuError.MailRuError>>,
+    call: client.call,
+    callRaw: client.callRaw,
+    api: client.api as Api<Effect.Effect<unknown, MailRuError.MailRuError>>,
     publicRequest,
     users: {
-      getInfo: usersGetInfo,
-      getOne: (uid: string) => Effect.request(Batch.byId<MailRuSchema.User, MailRuError.MailRuError>(uid), users)
+      getInfo: optional(usersGetInfo),
+      getOne: (uid: string) => getOne(uid)
     },
     friends: {
-      get: typed("friends.get", MailRuSchema.FriendsParams, Uids),
-      getExtended: typed("friends.get", MailRuSchema.FriendsParams, Users, { ext: 1 }),
-      getAppUsers: typed("friends.getAppUsers", MailRuSchema.FriendsParams, Uids),
-      getAppUsersExtended: typed("friends.getAppUsers", MailRuSchema.FriendsParams, Users, { ext: 1 })
+      get: optional(typed("friends.get", MailRuSchema.FriendsParams, Uids)),
+      getExtended: optional(typed("friends.get", MailRuSchema.FriendsParams, Users, { ext: 1 })),
+      getAppUsers: optional(typed("friends.getAppUsers", MailRuSchema.FriendsParams, Uids)),
+      getAppUsersExtended: optional(typed("friends.getAppUsers", MailRuSchema.FriendsParams, Users, { ext: 1 }))
     },
     stream: {
-      get: typed("stream.get", MailRuSchema.StreamGetParams, Schema.Array(MailRuSchema.StreamEntry))
+      get: optional(typed("stream.get", MailRuSchema.StreamGetParams, Schema.Array(MailRuSchema.StreamEntry)))
     },
     photos: {
-      getAlbums: typed("photos.getAlbums", MailRuSchema.PhotosGetAlbumsParams, Schema.Array(MailRuSchema.Album))
+      getAlbums: optional(typed("photos.getAlbums", MailRuSchema.PhotosGetAlbumsParams, Schema.Array(MailRuSchema.Album)))
     },
     guestbook: {
       post: typed("guestbook.post", MailRuSchema.GuestbookPostParams, MailRuSchema.GuestbookPostResult)
@@ -368,7 +263,8 @@ export const make: Effect.Effect<
 })
 
 /**
- * Provides the client over the session layer's `Signer` and `TokenStore` and an HTTP client.
+ * Provides the client over a Mail.Ru session layer's services and an HTTP client. What is provided to this layer
+ * — `MailRuConfig`, `RateLimit`, `RetryPolicy` — applies to its calls.
  *
  * @since 0.1.0
  * @category Layers
@@ -376,5 +272,5 @@ export const make: Effect.Effect<
 export const layer: Layer.Layer<
   MailRuClient,
   ConfigurationError,
-  Signer.Signer | TokenStore.TokenStore | HttpClient.HttpClient
+  MailRuSession.Signer | MailRuSession.TokenStore | HttpClient.HttpClient
 > = Layer.scoped(MailRuClient, make)

@@ -5,15 +5,13 @@
  * @since 0.1.0
  */
 import type { ConfigurationError } from "@okmail/core/ConfigurationError"
-import * as Endpoint from "@okmail/core/Endpoint"
+import * as Settings from "@okmail/core/Settings"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 
 /**
  * The settings of the Mail.Ru client.
@@ -91,7 +89,7 @@ const URL_OPTIONS = ["apiUrl", "publicUrl", "codeTokenUrl", "tokenUrl", "authori
  * @category Constructors
  */
 export const make = (options: Options = {}): Either.Either<Service, ConfigurationError> =>
-  Endpoint.merge(defaults, URL_OPTIONS, options)
+  Settings.merge(defaults, URL_OPTIONS, options)
 
 /**
  * Provides the settings with `options` replacing the defaults; malformed options fail the layer with a
@@ -104,33 +102,38 @@ export const layer = (options: Options): Layer.Layer<MailRuConfig, Configuration
   Layer.effect(MailRuConfig, make(options))
 
 /**
- * Provides the settings read from the environment: `MAILRU_API_URL`, `MAILRU_PUBLIC_URL`, `MAILRU_CODE_TOKEN_URL`,
+ * The settings read from the environment: `MAILRU_API_URL`, `MAILRU_PUBLIC_URL`, `MAILRU_CODE_TOKEN_URL`,
  * `MAILRU_TOKEN_URL`, `MAILRU_AUTHORIZE_URL`, `MAILRU_HTTP_METHOD`, `MAILRU_TIMEOUT`, each optional.
+ * `Config.nested(config, "SECOND")` reads another set of names.
+ *
+ * @since 0.1.0
+ * @category Config
+ */
+export const config: Config.Config<Options> = Config.all({
+  apiUrl: Settings.optional(Config.string("MAILRU_API_URL")),
+  publicUrl: Settings.optional(Config.string("MAILRU_PUBLIC_URL")),
+  codeTokenUrl: Settings.optional(Config.string("MAILRU_CODE_TOKEN_URL")),
+  tokenUrl: Settings.optional(Config.string("MAILRU_TOKEN_URL")),
+  authorizeUrl: Settings.optional(Config.string("MAILRU_AUTHORIZE_URL")),
+  httpMethod: Settings.optional(Config.literal("POST", "GET")("MAILRU_HTTP_METHOD")),
+  timeout: Settings.optional(Config.duration("MAILRU_TIMEOUT"))
+})
+
+/**
+ * Provides the settings read from a `Config` of options (`config`, the `MAILRU_*` variables, unless given).
  *
  * @since 0.1.0
  * @category Layers
  */
-export const layerConfig: Layer.Layer<MailRuConfig, ConfigurationError | ConfigError.ConfigError> = Layer.effect(
-  MailRuConfig,
-  Effect.flatMap(
-    Config.all({
-      apiUrl: Config.option(Config.string("MAILRU_API_URL")),
-      publicUrl: Config.option(Config.string("MAILRU_PUBLIC_URL")),
-      codeTokenUrl: Config.option(Config.string("MAILRU_CODE_TOKEN_URL")),
-      tokenUrl: Config.option(Config.string("MAILRU_TOKEN_URL")),
-      authorizeUrl: Config.option(Config.string("MAILRU_AUTHORIZE_URL")),
-      httpMethod: Config.option(Config.literal("POST", "GET")("MAILRU_HTTP_METHOD")),
-      timeout: Config.option(Config.duration("MAILRU_TIMEOUT"))
-    }),
-    (read) =>
-      make({
-        apiUrl: Option.getOrUndefined(read.apiUrl),
-        publicUrl: Option.getOrUndefined(read.publicUrl),
-        codeTokenUrl: Option.getOrUndefined(read.codeTokenUrl),
-        tokenUrl: Option.getOrUndefined(read.tokenUrl),
-        authorizeUrl: Option.getOrUndefined(read.authorizeUrl),
-        httpMethod: Option.getOrUndefined(read.httpMethod),
-        timeout: Option.getOrUndefined(read.timeout)
-      })
-  )
-)
+export const layerConfig = (
+  options: Config.Config<Options> = config
+): Layer.Layer<MailRuConfig, ConfigurationError | ConfigError.ConfigError> =>
+  Settings.layerConfig(MailRuConfig, make, options)
+
+/**
+ * Provides the settings read from the `MAILRU_*` variables of `config`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerFromEnv: Layer.Layer<MailRuConfig, ConfigurationError | ConfigError.ConfigError> = layerConfig()

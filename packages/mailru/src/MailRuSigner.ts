@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 import { ConfigurationError } from "@okmail/core/ConfigurationError"
-import * as Md5 from "@okmail/core/Md5"
 import * as Params from "@okmail/core/Params"
 import * as Signer from "@okmail/core/Signer"
 import type { Token } from "@okmail/core/Token"
@@ -37,7 +36,7 @@ export const reservedKeys: ReadonlyArray<string> = ["app_id", "session_key", "se
  * @category Signing
  */
 export const clientSignature = (params: Params.WireParams, uid: string, privateKey: string): string =>
-  Md5.hex(uid + Params.canonicalString(params, ["sig"]) + privateKey)
+  Signer.md5Hex(uid + Params.canonicalString(params, ["sig"]) + privateKey)
 
 /**
  * The server-server signature: `md5(canonical parameters + secret_key)`, every parameter but `sig` signed (the
@@ -47,7 +46,7 @@ export const clientSignature = (params: Params.WireParams, uid: string, privateK
  * @category Signing
  */
 export const serverSignature = (params: Params.WireParams, secretKey: string): string =>
-  Md5.hex(Params.canonicalString(params, ["sig"]) + secretKey)
+  Signer.md5Hex(Params.canonicalString(params, ["sig"]) + secretKey)
 
 /**
  * What a signer needs. The client-server circuit takes the uid from the session's token (`userId`), else from
@@ -146,3 +145,72 @@ export const inferCircuit = (options: {
       "secretKey",
       "a session needs a uid and a non-empty private key (client-server) or a non-empty secret key (server-server)"
     )
+
+/**
+ * The circuit of a session: named by its layer, or `inferred` from the secrets it holds and the token's uid.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type SessionCircuit = "client-server" | "server-server" | "inferred"
+
+/**
+ * The application side of a session: its id and the secrets its circuits sign with.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Application {
+  readonly appId: string
+  readonly privateKey?: Redacted.Redacted<string> | undefined
+  readonly secretKey?: Redacted.Redacted<string> | undefined
+  readonly uid?: string | undefined
+  /** Send and sign `secure=0` in the client-server circuit, as aiomailru did. */
+  readonly secureZero?: boolean | undefined
+}
+
+/**
+ * Checks what can be checked before a flow runs, so that a session that could never sign logs nobody in.
+ *
+ * @since 0.1.0
+ * @category Sessions
+ */
+export const check = (circuit: SessionCircuit, app: Application): Effect.Effect<void, ConfigurationError> => {
+  if (app.appId.trim() === "") return fail("appId", "the application id is empty")
+  switch (circuit) {
+    case "client-server":
+      return nonEmpty(app.privateKey)
+        ? Effect.void
+        : fail("privateKey", "the client-server circuit is signed with the application private key")
+    case "server-server":
+      return nonEmpty(app.secretKey)
+        ? Effect.void
+        : fail("secretKey", "the server-server circuit is signed with the application secret key")
+    case "inferred":
+      return nonEmpty(app.privateKey) || nonEmpty(app.secretKey)
+        ? Effect.void
+        : fail("secretKey", "a session needs a non-empty private key (with a uid) or a non-empty secret key")
+  }
+}
+
+/**
+ * The signer of a session once its token is known (the token may bring the uid).
+ *
+ * @since 0.1.0
+ * @category Sessions
+ */
+export const forSession = (circuit: SessionCircuit, app: Application) =>
+(token: Option.Option<Token>): Effect.Effect<Signer.Service, ConfigurationError> =>
+  Effect.gen(function*() {
+    yield* check(circuit, app)
+    const fromToken = Option.getOrUndefined(Option.flatMapNullable(token, (t) => t.userId))
+    const uid = fromToken !== undefined && fromToken !== "" ? fromToken : app.uid
+    const resolved = circuit === "inferred"
+      ? yield* inferCircuit({ uid, privateKey: app.privateKey, secretKey: app.secretKey })
+      : circuit
+    if (resolved === "server-server") return make({ circuit: resolved, appId: app.appId, secretKey: app.secretKey! })
+    if (uid === undefined || uid === "") {
+      return yield* fail("uid", "the client-server circuit is signed with the user's id, and none is known")
+    }
+    return make({ circuit: resolved, appId: app.appId, privateKey: app.privateKey!, uid, secureZero: app.secureZero })
+  })

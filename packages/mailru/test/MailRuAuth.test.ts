@@ -102,7 +102,7 @@ describe("MailRuAuth", () => {
     }).pipe(Effect.provide(recordingUrls(urls)))
   })
 
-  it.effect("password: the grant at tokenUrl, and its refusal as an OAuthError", () => {
+  it.effect("password: the grant at tokenUrl; a wrong password is WrongCredentialsError, a wrong secret UnknownClientError", () => {
     const urls: Array<string> = []
     return Effect.gen(function*() {
       const token = yield* MailRuAuth.password({
@@ -116,7 +116,7 @@ describe("MailRuAuth", () => {
       const refused = yield* Effect.flip(
         MailRuAuth.password({ appId, secretKey, email: ivan.email, password: Redacted.make("nope-nope") })
       )
-      assert.strictEqual(refused._tag, "OAuthError")
+      assert.strictEqual(refused._tag, "WrongCredentialsError")
       assertNoSecret(refused, ["nope-nope"])
       const badSecret = yield* Effect.flip(
         MailRuAuth.password({
@@ -126,7 +126,7 @@ describe("MailRuAuth", () => {
           password: Redacted.make(ivan.password)
         })
       )
-      assert.strictEqual(badSecret._tag, "OAuthError")
+      assert.strictEqual(badSecret._tag, "UnknownClientError")
       assertNoSecret(badSecret, ["ffffffffffffffffffffffffffffffff"])
       assert.deepStrictEqual(urls, Array(3).fill("https://appsmail.ru/oauth/token"))
     }).pipe(Effect.provide(recordingUrls(urls)))

@@ -60,7 +60,7 @@ describe("MailRuConfig", () => {
   it.effect("reads the environment through Config", () =>
     Effect.gen(function*() {
       const config = yield* MailRuConfig.MailRuConfig.pipe(
-        Effect.provide(MailRuConfig.layerConfig),
+        Effect.provide(MailRuConfig.layerConfig()),
         Effect.withConfigProvider(
           ConfigProvider.fromMap(new Map([["MAILRU_PUBLIC_URL", "http://localhost:1/p"], ["MAILRU_HTTP_METHOD", "GET"]]))
         )

@@ -33,7 +33,7 @@ const email = ivan.email
 const password = Redacted.make(ivan.password)
 const refreshToken = Redacted.make(seeded.refreshToken)
 
-const currentToken = Effect.flatMap(TokenStore.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
+const currentToken = Effect.flatMap(MailRuSession.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
 const access = (token: Token.Token) => Redacted.value(token.accessToken)
 const refreshOf = (token: Token.Token) => Redacted.value(token.refreshToken!)
 
@@ -71,14 +71,13 @@ describe("MailRuSession token lifecycle: authorizing again", () => {
       assert.deepStrictEqual(yield* grants("password"), ["ok", "ok"])
     }).pipe(withSession(MailRuSession.layerPassword({ appId, privateKey, secretKey, email, password }))))
 
-  it.effect("a password session whose password changed too fails with the typed OAuthError, without looping", () =>
+  it.effect("a password session whose password changed too fails with WrongCredentialsError, without looping", () =>
     Effect.gen(function*() {
       const mailru = yield* MailRuClient.MailRuClient
       yield* revokeBoth(yield* currentToken)
       yield* (yield* EmulatorControl.EmulatorControl).setPassword("mailru", email, "a-new-password")
       const error = yield* Effect.flip(mailru.users.getInfo())
-      assert.strictEqual(error._tag, "OAuthError")
-      assert.strictEqual(error._tag === "OAuthError" && error.error, "invalid_grant")
+      assert.strictEqual(error._tag, "WrongCredentialsError")
       assert.deepStrictEqual(yield* grants("refresh_token"), ["oauth invalid_grant"])
       assert.deepStrictEqual(yield* grants("password"), ["ok", "oauth invalid_grant"])
       assertNoSecret(error, ["a-new-password"])
@@ -267,7 +266,7 @@ describe("MailRuSession token lifecycle: renewal ahead of expiry", () => {
     Effect.gen(function*() {
       const scope = yield* Scope.make()
       yield* Layer.buildWithScope(
-        TokenRefresh.layerBackground().pipe(
+        TokenRefresh.layerBackground(MailRuSession.tags).pipe(
           Layer.provideMerge(MailRuSession.layerRefresh({ appId, privateKey, secretKey, refreshToken }))
         ),
         scope

@@ -1,4 +1,4 @@
-import { Token, TokenRefresh, TokenStore } from "@okmail/core"
+import { Token, TokenStore } from "@okmail/core"
 import { MailRuClient, MailRuSession } from "@okmail/mailru"
 import { Emulator, EmulatorControl, Fault } from "@okmail/emulator"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -21,7 +21,7 @@ const password = Redacted.make(ivan.password)
 const access = (token: Token.Token) => Redacted.value(token.accessToken)
 
 const refreshToken = Redacted.make(seeded.refreshToken)
-const currentToken = Effect.flatMap(TokenStore.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
+const currentToken = Effect.flatMap(MailRuSession.TokenStore, (store) => Effect.map(store.get, Option.getOrThrow))
 const grants = (grant: string) =>
   Effect.map(
     Effect.flatMap(EmulatorControl.EmulatorControl, (control) => control.requests),
@@ -67,7 +67,7 @@ describe("MailRuSession token renewal", () => {
 
   it.effect("the implicit and code sessions provide TokenRefresh; the token sessions do not", () =>
     Effect.gen(function*() {
-      const implicit = yield* Effect.serviceOption(TokenRefresh.TokenRefresh).pipe(
+      const implicit = yield* Effect.serviceOption(MailRuSession.TokenRefresh).pipe(
         Effect.provide(MailRuSession.layerImplicitServer({
           appId,
           secretKey,
@@ -76,7 +76,7 @@ describe("MailRuSession token renewal", () => {
         }))
       )
       assert.isTrue(Option.isSome(implicit))
-      const token = yield* Effect.serviceOption(TokenRefresh.TokenRefresh).pipe(
+      const token = yield* Effect.serviceOption(MailRuSession.TokenRefresh).pipe(
         Effect.provide(MailRuSession.layerServer({ appId, secretKey, accessToken: Redacted.make(seeded.accessToken) }))
       )
       assert.isTrue(Option.isNone(token))
@@ -193,7 +193,7 @@ describe("MailRuSession scoped release", () => {
         )
         const scope = yield* Scope.make()
         const context = yield* Layer.buildWithScope(make(store, code), scope)
-        const renewal = Context.get(context, TokenRefresh.TokenRefresh)
+        const renewal = Context.get(context, MailRuSession.TokenRefresh)
         assert.strictEqual(renewal.reauthorizes, reauthorizes)
         const first = Option.getOrThrow(yield* outside.get)
         const answered = (yield* control.requests).length

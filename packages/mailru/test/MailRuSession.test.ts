@@ -1,4 +1,3 @@
-import { TokenStore } from "@okmail/core"
 import { MailRuClient, MailRuSession } from "@okmail/mailru"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { Emulator, EmulatorControl } from "@okmail/emulator"
@@ -24,7 +23,7 @@ const endToEnd = (circuit: "client-server" | "server-server") =>
     const log = yield* (yield* EmulatorControl.EmulatorControl).requests
     const call = log.filter((entry) => entry.method === "users.getInfo").at(-1)
     assert.strictEqual(call?.circuit, circuit)
-    const stored = yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get)
+    const stored = yield* Effect.flatMap(MailRuSession.TokenStore, (store) => store.get)
     assert.strictEqual(Option.getOrThrow(stored).userId, ivan.uid)
     return Option.getOrThrow(stored)
   })

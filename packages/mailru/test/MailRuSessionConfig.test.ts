@@ -1,4 +1,4 @@
-import { Signer, Token, TokenStore } from "@okmail/core"
+import { Token, TokenStore } from "@okmail/core"
 import { MailRuSession } from "@okmail/mailru"
 import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -11,10 +11,10 @@ const PRIVATE = Redacted.make("7815696ecbf1c96e6894b779456d330e")
 const SECRET = Redacted.make("3dad9cbf9baaa0360c0f2ba372d25716")
 const TOKEN = Redacted.make("be6ef89965d58e56dec21acb9b62bdaa")
 
-const circuitOf = <E>(layer: Layer.Layer<Signer.Signer | TokenStore.TokenStore, E>) =>
-  Effect.map(Signer.Signer, (signer) => signer.circuit).pipe(Effect.provide(layer))
+const circuitOf = <E>(layer: Layer.Layer<MailRuSession.Signer | MailRuSession.TokenStore, E>) =>
+  Effect.map(MailRuSession.Signer, (signer) => signer.circuit).pipe(Effect.provide(layer))
 
-const buildError = <E>(layer: Layer.Layer<Signer.Signer | TokenStore.TokenStore, E>) =>
+const buildError = <E>(layer: Layer.Layer<MailRuSession.Signer | MailRuSession.TokenStore, E>) =>
   Effect.flip(Effect.scoped(Layer.build(layer)))
 
 describe("MailRuSession (sessions with a given token)", () => {
@@ -84,13 +84,13 @@ describe("MailRuSession (sessions with a given token)", () => {
 
   it.effect("stores the given token, and keeps a token the store already holds", () =>
     Effect.gen(function*() {
-      const stored = yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get).pipe(
+      const stored = yield* Effect.flatMap(MailRuSession.TokenStore, (store) => store.get).pipe(
         Effect.provide(MailRuSession.layerClient({ appId: "700001", privateKey: PRIVATE, accessToken: TOKEN, uid: "9" }))
       )
       assert.strictEqual(Option.getOrThrow(stored).userId, "9")
       assert.strictEqual(Redacted.value(Option.getOrThrow(stored).accessToken), Redacted.value(TOKEN))
       const earlier = new Token.Token({ accessToken: Redacted.make("earlier"), userId: "10" })
-      const kept = yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get).pipe(
+      const kept = yield* Effect.flatMap(MailRuSession.TokenStore, (store) => store.get).pipe(
         Effect.provide(
           MailRuSession.layerClient({
             appId: "700001",
@@ -107,8 +107,8 @@ describe("MailRuSession (sessions with a given token)", () => {
   it.effect("PublicSession signs nothing and holds no token", () =>
     Effect.gen(function*() {
       const [circuit, token] = yield* Effect.all([
-        Effect.map(Signer.Signer, (signer) => signer.circuit),
-        Effect.flatMap(TokenStore.TokenStore, (store) => store.get)
+        Effect.map(MailRuSession.Signer, (signer) => signer.circuit),
+        Effect.flatMap(MailRuSession.TokenStore, (store) => store.get)
       ]).pipe(Effect.provide(MailRuSession.layerPublic()))
       assert.strictEqual(circuit, "unsigned")
       assert.isTrue(Option.isNone(token))
@@ -123,8 +123,8 @@ describe("MailRuSession (sessions with a given token)", () => {
         ["MAILRU_UID", "9007199254740993"]
       ])
       const [circuit, token] = yield* Effect.all([
-        Effect.map(Signer.Signer, (signer) => signer.circuit),
-        Effect.flatMap(TokenStore.TokenStore, (store) => store.get)
+        Effect.map(MailRuSession.Signer, (signer) => signer.circuit),
+        Effect.flatMap(MailRuSession.TokenStore, (store) => store.get)
       ]).pipe(
         Effect.provide(MailRuSession.layerTokenConfig()),
         Effect.withConfigProvider(ConfigProvider.fromMap(env))

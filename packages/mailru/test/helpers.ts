@@ -1,4 +1,4 @@
-import type { Signer, TokenStore } from "@okmail/core"
+import type { MailRuSession } from "@okmail/mailru"
 import { RetryPolicy } from "@okmail/core"
 import { MailRuClient } from "@okmail/mailru"
 import { Emulator, Seed } from "@okmail/emulator"
@@ -34,7 +34,7 @@ export const assertNoSecret = (value: unknown, extra: ReadonlyArray<string> = []
 }
 
 /** Runs a program with a client over the given session, on the emulator the caller provides. */
-export const onSession = <ROut extends Signer.Signer | TokenStore.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
+export const onSession = <ROut extends MailRuSession.Signer | MailRuSession.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
 <A, E2, R2>(
   program: Effect.Effect<A, E2, R2>
 ) =>
@@ -45,7 +45,7 @@ export const onSession = <ROut extends Signer.Signer | TokenStore.TokenStore, E,
   )
 
 /** Runs a program with a client over the given session, all on one in-process emulator. */
-export const withSession = <ROut extends Signer.Signer | TokenStore.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
+export const withSession = <ROut extends MailRuSession.Signer | MailRuSession.TokenStore, E, R>(session: Layer.Layer<ROut, E, R>) =>
 <A, E2, R2>(
   program: Effect.Effect<A, E2, R2>
 ) => program.pipe(onSession(session), Effect.provide(Emulator.layerInProcess()))

@@ -8,12 +8,10 @@ import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type { ConfigurationError } from "@okmail/core/ConfigurationError"
-import * as Endpoint from "@okmail/core/Endpoint"
+import * as Settings from "@okmail/core/Settings"
 
 /**
  * The settings of the OK.ru client.
@@ -91,7 +89,7 @@ const URL_OPTIONS = ["apiUrl", "apiPathUrl", "tokenUrl", "authorizeUrl"] as cons
  */
 export const make = (options: Options = {}): Either.Either<Service, ConfigurationError> =>
   Either.map(
-    Endpoint.merge(defaults, URL_OPTIONS, options),
+    Settings.merge(defaults, URL_OPTIONS, options),
     (merged) => (options.pathStyle === undefined ? merged : { ...merged, pathStyle: options.pathStyle })
   )
 
@@ -106,33 +104,37 @@ export const layer = (options: Options): Layer.Layer<OkConfig, ConfigurationErro
   Layer.effect(OkConfig, make(options))
 
 /**
- * Provides the settings read from the environment: `OK_API_URL`, `OK_API_PATH_URL`, `OK_TOKEN_URL`,
- * `OK_AUTHORIZE_URL`, `OK_PATH_STYLE`, `OK_HTTP_METHOD`, `OK_TIMEOUT`, each optional.
+ * The settings read from the environment: `OK_API_URL`, `OK_API_PATH_URL`, `OK_TOKEN_URL`, `OK_AUTHORIZE_URL`,
+ * `OK_PATH_STYLE`, `OK_HTTP_METHOD`, `OK_TIMEOUT`, each optional. `Config.nested(config, "SECOND")` reads another
+ * set of names.
+ *
+ * @since 0.1.0
+ * @category Config
+ */
+export const config: Config.Config<Options> = Config.all({
+  apiUrl: Settings.optional(Config.string("OK_API_URL")),
+  apiPathUrl: Settings.optional(Config.string("OK_API_PATH_URL")),
+  tokenUrl: Settings.optional(Config.string("OK_TOKEN_URL")),
+  authorizeUrl: Settings.optional(Config.string("OK_AUTHORIZE_URL")),
+  pathStyle: Settings.optional(Config.boolean("OK_PATH_STYLE")),
+  httpMethod: Settings.optional(Config.literal("POST", "GET")("OK_HTTP_METHOD")),
+  timeout: Settings.optional(Config.duration("OK_TIMEOUT"))
+})
+
+/**
+ * Provides the settings read from a `Config` of options (`config`, the `OK_*` variables, unless given).
  *
  * @since 0.1.0
  * @category Layers
  */
-export const layerConfig: Layer.Layer<OkConfig, ConfigurationError | ConfigError.ConfigError> = Layer.effect(
-  OkConfig,
-  Effect.flatMap(
-    Config.all({
-      apiUrl: Config.option(Config.string("OK_API_URL")),
-      apiPathUrl: Config.option(Config.string("OK_API_PATH_URL")),
-      tokenUrl: Config.option(Config.string("OK_TOKEN_URL")),
-      authorizeUrl: Config.option(Config.string("OK_AUTHORIZE_URL")),
-      pathStyle: Config.option(Config.boolean("OK_PATH_STYLE")),
-      httpMethod: Config.option(Config.literal("POST", "GET")("OK_HTTP_METHOD")),
-      timeout: Config.option(Config.duration("OK_TIMEOUT"))
-    }),
-    (read) =>
-      make({
-        apiUrl: Option.getOrUndefined(read.apiUrl),
-        apiPathUrl: Option.getOrUndefined(read.apiPathUrl),
-        tokenUrl: Option.getOrUndefined(read.tokenUrl),
-        authorizeUrl: Option.getOrUndefined(read.authorizeUrl),
-        pathStyle: Option.getOrUndefined(read.pathStyle),
-        httpMethod: Option.getOrUndefined(read.httpMethod),
-        timeout: Option.getOrUndefined(read.timeout)
-      })
-  )
-)
+export const layerConfig = (
+  options: Config.Config<Options> = config
+): Layer.Layer<OkConfig, ConfigurationError | ConfigError.ConfigError> => Settings.layerConfig(OkConfig, make, options)
+
+/**
+ * Provides the settings read from the `OK_*` variables of `config`.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerFromEnv: Layer.Layer<OkConfig, ConfigurationError | ConfigError.ConfigError> = layerConfig()

@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ConfigurationError } from "@okmail/core/ConfigurationError"
-import * as Md5 from "@okmail/core/Md5"
+import { ConfigurationError, isSecret, requireText } from "@okmail/core/ConfigurationError"
 import * as Params from "@okmail/core/Params"
 import * as Signer from "@okmail/core/Signer"
 import type { Token } from "@okmail/core/Token"
@@ -38,7 +37,7 @@ export const unsignedKeys: ReadonlyArray<string> = ["sig", "access_token", "sess
  * @category Signing
  */
 export const signature = (params: Params.WireParams, secret: string): string =>
-  Md5.hex(Params.canonicalString(params, unsignedKeys) + secret)
+  Signer.md5Hex(Params.canonicalString(params, unsignedKeys) + secret)
 
 /**
  * The secret of the server-server circuit: `md5(access_token + application_secret_key)`.
@@ -47,7 +46,7 @@ export const signature = (params: Params.WireParams, secret: string): string =>
  * @category Signing
  */
 export const serverSecret = (accessToken: string, applicationSecretKey: string): string =>
-  Md5.hex(accessToken + applicationSecretKey)
+  Signer.md5Hex(accessToken + applicationSecretKey)
 
 /**
  * What a signer needs: the application's public key, the circuit, and for the server-server and application
@@ -133,3 +132,65 @@ export const inferCircuit = (
       "applicationSecretKey",
       "a token session needs a non-empty application secret key (server-server) or session secret key (client-server)"
     )
+
+/**
+ * The circuit of a session: named by its layer, or `inferred` from the secrets it holds.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type SessionCircuit = Circuit | "inferred"
+
+/**
+ * The application side of a session: its public key and, for the server-server circuit and calls without a
+ * user, its secret key.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Application {
+  readonly applicationKey: string
+  readonly applicationSecretKey?: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * Checks what can be checked before a flow runs, so that a session that could never sign logs nobody in.
+ *
+ * @since 0.1.0
+ * @category Sessions
+ */
+export const check = (circuit: SessionCircuit, app: Application): Effect.Effect<void, ConfigurationError> =>
+  Effect.gen(function*() {
+    yield* requireText("applicationKey", app.applicationKey)
+    if ((circuit === "server-server" || circuit === "application") && !isSecret(app.applicationSecretKey)) {
+      return yield* fail(
+        "applicationSecretKey",
+        circuit === "application"
+          ? "a session without a user is signed by the application secret key, which is missing or empty"
+          : "the server-server circuit needs the application secret key, which is missing or empty"
+      )
+    }
+  })
+
+/**
+ * The signer of a session once its token is known; the `inferred` circuit is resolved by `inferCircuit`.
+ *
+ * @since 0.1.0
+ * @category Sessions
+ */
+export const forSession = (circuit: SessionCircuit, app: Application) =>
+(token: Option.Option<Token>): Effect.Effect<Signer.Service, ConfigurationError> =>
+  Effect.gen(function*() {
+    const secret = isSecret(app.applicationSecretKey) ? app.applicationSecretKey : undefined
+    const applicationKey = app.applicationKey
+    if (circuit === "application") return make({ applicationKey, circuit, applicationSecretKey: secret })
+    if (Option.isNone(token)) return yield* fail("accessToken", "the session holds no access token")
+    const resolved = circuit === "inferred" ? yield* inferCircuit(secret, token.value) : circuit
+    if (resolved === "client-server" && !isSecret(token.value.sessionSecretKey)) {
+      return yield* fail(
+        "sessionSecretKey",
+        "the client-server circuit needs the session secret key, which is missing or empty"
+      )
+    }
+    return make({ applicationKey, circuit: resolved, applicationSecretKey: secret })
+  })

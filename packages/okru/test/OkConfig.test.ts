@@ -6,7 +6,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { Signer } from "@okmail/core"
 
 describe("OkConfig", () => {
   it.effect("defaults to the vendor's endpoints, POST and fb.do without being provided", () =>
@@ -53,7 +52,7 @@ describe("OkConfig", () => {
       assert.isTrue(config.pathStyle)
       assert.strictEqual(config.httpMethod, "GET")
     }).pipe(
-      Effect.provide(OkConfig.layerConfig),
+      Effect.provide(OkConfig.layerConfig()),
       Effect.withConfigProvider(
         ConfigProvider.fromMap(
           new Map([["OK_API_URL", "http://localhost:1/ok/fb.do"], ["OK_PATH_STYLE", "true"], ["OK_HTTP_METHOD", "GET"]])
@@ -146,8 +145,8 @@ describe("OkSession configuration errors", () => {
 
   it.effect("the token session infers its circuit", () =>
     Effect.gen(function*() {
-      const circuit = (layer: Layer.Layer<Signer.Signer, unknown>) =>
-        Effect.map(Signer.Signer, (signer) => signer.circuit).pipe(Effect.provide(layer))
+      const circuit = (layer: Layer.Layer<OkSession.Signer, unknown>) =>
+        Effect.map(OkSession.Signer, (signer) => signer.circuit).pipe(Effect.provide(layer))
       assert.strictEqual(
         yield* circuit(
           OkSession.layerToken({
@@ -169,7 +168,7 @@ describe("OkSession configuration errors", () => {
 
   it.effect("layerTokenConfig reads OK_* variables, secrets redacted; a missing one is a ConfigError", () =>
     Effect.gen(function*() {
-      const signer = yield* Signer.Signer.pipe(
+      const signer = yield* OkSession.Signer.pipe(
         Effect.provide(OkSession.layerTokenConfig()),
         Effect.withConfigProvider(
           ConfigProvider.fromMap(
@@ -179,7 +178,7 @@ describe("OkSession configuration errors", () => {
       )
       assert.strictEqual(signer.circuit, "client-server")
       const missing = yield* Effect.flip(
-        Signer.Signer.pipe(
+        OkSession.Signer.pipe(
           Effect.provide(OkSession.layerServerConfig()),
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["OK_APPLICATION_KEY", "KEY"]])))
         )

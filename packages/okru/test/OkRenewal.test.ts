@@ -1,7 +1,6 @@
 import { EmulatorControl, Fault } from "@okmail/emulator"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type { Signer } from "@okmail/core"
-import { TokenRefresh, TokenStore } from "@okmail/core"
+import { TokenRefresh } from "@okmail/core"
 import { type OkAuth, OkClient, OkSession } from "@okmail/okru"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -29,7 +28,7 @@ import {
 
 const currentUser = Effect.flatMap(OkClient.OkClient, (ok) => ok.users.getCurrentUser({ fields: ["uid", "name"] }))
 
-const stored = Effect.flatMap(TokenStore.TokenStore, (store) => store.get).pipe(Effect.map(Option.getOrThrow))
+const stored = Effect.flatMap(OkSession.TokenStore, (store) => store.get).pipe(Effect.map(Option.getOrThrow))
 
 const accessToken = (token: { readonly accessToken: Redacted.Redacted<string> }) => Redacted.value(token.accessToken)
 
@@ -46,7 +45,7 @@ const refreshGrants = count((entry) => entry.grant === "refresh_token" && entry.
 
 /** Any session layer built on a flow. */
 type FlowSession = Layer.Layer<
-  Signer.Signer | TokenStore.TokenStore | TokenRefresh.TokenRefresh,
+  OkSession.Signer | OkSession.TokenStore | OkSession.TokenRefresh,
   OkSession.GrantError | OkSession.PasswordError | OkAuth.ImplicitError,
   HttpClient.HttpClient
 >
@@ -75,7 +74,7 @@ describe("OkSession: a session built from a login and password authorizes again"
     it.effect(`${name}: a revoked token → one new login, the call replayed, the new token stored`, () =>
       Effect.gen(function*() {
         const control = yield* EmulatorControl.EmulatorControl
-        assert.isTrue(Option.isSome(yield* Effect.serviceOption(TokenRefresh.TokenRefresh)))
+        assert.isTrue(Option.isSome(yield* Effect.serviceOption(OkSession.TokenRefresh)))
         const first = yield* stored
         assert.strictEqual(yield* logins, 1)
         const pagesPerLogin = yield* pages
@@ -158,7 +157,7 @@ describe("OkSession: a session built from a login and password authorizes again"
     it.effect(`${name}: a revoked token → InvalidSessionError, and no login is tried`, () =>
       Effect.gen(function*() {
         const control = yield* EmulatorControl.EmulatorControl
-        assert.isTrue(Option.isNone(yield* Effect.serviceOption(TokenRefresh.TokenRefresh)))
+        assert.isTrue(Option.isNone(yield* Effect.serviceOption(OkSession.TokenRefresh)))
         yield* control.revokeToken(longToken.accessToken)
         const outcome = yield* currentUser.pipe(
           Effect.as("user"),
@@ -232,7 +231,7 @@ describe("OkSession: background renewal", () => {
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(
         Layer.provideMerge(
-          TokenRefresh.layerBackground(),
+          TokenRefresh.layerBackground(OkSession.tags),
           OkSession.layerRefresh({
             applicationId: app.id,
             applicationKey: app.key,
@@ -284,7 +283,7 @@ describe("what a flow-based session acquires is released with its scope", () => 
         const code = yield* issueCode(ivan.uid)
         const scope = yield* Scope.make()
         const context = yield* Layer.buildWithScope(withClient(make(code)), scope)
-        const store = yield* Effect.provide(TokenStore.TokenStore, context)
+        const store = yield* Effect.provide(OkSession.TokenStore, context)
         const stale = Option.getOrThrow(yield* store.get)
         yield* control.expireToken(accessToken(stale))
         // The renewal will hang on its first request until the clock moves.

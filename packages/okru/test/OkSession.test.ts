@@ -1,5 +1,5 @@
 import { EmulatorControl } from "@okmail/emulator"
-import { Signer, TokenRefresh, TokenStore } from "@okmail/core"
+import { TokenStore } from "@okmail/core"
 import { OkClient, OkSession } from "@okmail/okru"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -10,7 +10,7 @@ import { app, emulator, issueCode, ivan, okCalls, longToken, maria, refreshSeed,
 
 const currentUser = Effect.flatMap(OkClient.OkClient, (ok) => ok.users.getCurrentUser({ fields: ["uid", "name"] }))
 
-const circuit = Effect.map(Signer.Signer, (signer) => signer.circuit)
+const circuit = Effect.map(OkSession.Signer, (signer) => signer.circuit)
 
 describe("OkSession: every session layer end to end (flow → signed call → decoded result)", () => {
   it.effect("layerPublic signs with the application secret key", () =>
@@ -101,10 +101,10 @@ describe("OkSession: every session layer end to end (flow → signed call → de
         yield* Effect.gen(function*() {
           assert.strictEqual(yield* circuit, "server-server")
           assert.strictEqual((yield* currentUser).uid, ivan.uid)
-          const token = Option.getOrThrow(yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get))
+          const token = Option.getOrThrow(yield* Effect.flatMap(OkSession.TokenStore, (store) => store.get))
           assert.isDefined(token.refreshToken)
           assert.isDefined(token.expiresAt)
-          assert.isTrue(Option.isSome(yield* Effect.serviceOption(TokenRefresh.TokenRefresh)))
+          assert.isTrue(Option.isSome(yield* Effect.serviceOption(OkSession.TokenRefresh)))
         }).pipe(Effect.provide(layer))
       }).pipe(Effect.provide(emulator())))
   }
@@ -112,7 +112,7 @@ describe("OkSession: every session layer end to end (flow → signed call → de
   for (const [name, make] of [["layerImplicit", OkSession.layerImplicit], ["layerImplicitClient", OkSession.layerImplicitClient]] as const) {
     it.effect(`${name} logs in through the login and permission pages`, () =>
       Effect.gen(function*() {
-        const token = Option.getOrThrow(yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get))
+        const token = Option.getOrThrow(yield* Effect.flatMap(OkSession.TokenStore, (store) => store.get))
         assert.isDefined(token.sessionSecretKey)
         assert.strictEqual((yield* currentUser).uid, ivan.uid)
       }).pipe(
@@ -149,7 +149,7 @@ describe("OkSession: every session layer end to end (flow → signed call → de
     it.effect(`${name} logs in with auth.login (${expected})`, () =>
       Effect.gen(function*() {
         assert.strictEqual(yield* circuit, expected)
-        const token = Option.getOrThrow(yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get))
+        const token = Option.getOrThrow(yield* Effect.flatMap(OkSession.TokenStore, (store) => store.get))
         assert.strictEqual(token.userId, ivan.uid)
         assert.strictEqual((yield* currentUser).uid, ivan.uid)
       }).pipe(
@@ -168,7 +168,7 @@ describe("OkSession: every session layer end to end (flow → signed call → de
       Effect.gen(function*() {
         assert.strictEqual(yield* circuit, "server-server")
         assert.strictEqual((yield* currentUser).uid, refreshSeed.uid)
-        const token = Option.getOrThrow(yield* Effect.flatMap(TokenStore.TokenStore, (store) => store.get))
+        const token = Option.getOrThrow(yield* Effect.flatMap(OkSession.TokenStore, (store) => store.get))
         assert.strictEqual(Redacted.value(token.refreshToken!), refreshSeed.refreshToken)
       }).pipe(
         Effect.provide(withClient(make({
@@ -204,7 +204,7 @@ describe("OkSession: session expiry is replayed once through TokenRefresh", () =
       const control = yield* EmulatorControl.EmulatorControl
       const code = yield* issueCode(ivan.uid)
       yield* Effect.gen(function*() {
-        const store = yield* TokenStore.TokenStore
+        const store = yield* OkSession.TokenStore
         const first = Option.getOrThrow(yield* store.get)
         yield* control.expireToken(Redacted.value(first.accessToken))
         const user = yield* currentUser
@@ -226,7 +226,7 @@ describe("OkSession: session expiry is replayed once through TokenRefresh", () =
   it.effect("concurrent callers of a refresh session share one renewal", () =>
     Effect.gen(function*() {
       const control = yield* EmulatorControl.EmulatorControl
-      const store = yield* TokenStore.TokenStore
+      const store = yield* OkSession.TokenStore
       const first = Option.getOrThrow(yield* store.get)
       yield* control.expireToken(Redacted.value(first.accessToken))
       const users = yield* Effect.all([currentUser, currentUser, currentUser], { concurrency: "unbounded" })

@@ -1,4 +1,4 @@
-import { Md5, Params, Token } from "@okmail/core"
+import { Params, Signer, Token } from "@okmail/core"
 import { OkError, OkSigner } from "@okmail/okru"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -63,7 +63,7 @@ describe("OkSigner", () => {
         if (vector.derivedSecret !== undefined) {
           assert.strictEqual(OkSigner.serverSecret(vector.accessToken!, vector.applicationSecretKey!), vector.derivedSecret)
         }
-        assert.strictEqual(Md5.hex(vector.signedString), vector.sig)
+        assert.strictEqual(Signer.md5Hex(vector.signedString), vector.sig)
       }))
   }
 
@@ -102,7 +102,7 @@ describe("OkSigner", () => {
       assert.strictEqual(signed["empty"], "")
       assert.strictEqual(
         signed["sig"],
-        Md5.hex("application_key=KEYempty=flag=falseformat=jsonmethod=friends.getoffset=0SECRET")
+        Signer.md5Hex("application_key=KEYempty=flag=falseformat=jsonmethod=friends.getoffset=0SECRET")
       )
     }))
 

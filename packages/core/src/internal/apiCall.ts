@@ -8,10 +8,10 @@
  */
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import * as RetryPolicy from "./RetryPolicy.js"
-import type { Token } from "./Token.js"
-import * as TokenRefresh from "./TokenRefresh.js"
-import type { Service as TokenStoreService, TokenStore } from "./TokenStore.js"
+import * as RetryPolicy from "../RetryPolicy.js"
+import type { Token } from "../Token.js"
+import * as TokenRefresh from "../TokenRefresh.js"
+import type { Service as TokenStoreService, TokenStore } from "../TokenStore.js"
 
 /**
  * What the path needs to know of a call: the API method (for the retry policy's read/write rule) and whether

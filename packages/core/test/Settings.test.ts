@@ -1,4 +1,4 @@
-import { Endpoint } from "@okmail/core"
+import { Settings as Endpoint } from "@okmail/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"

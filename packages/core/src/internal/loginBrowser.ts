@@ -10,11 +10,14 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
-import { redactUrl } from "./internal/url.js"
-import { NetworkError } from "./TransportError.js"
+import { redactUrl } from "./url.js"
+import { NetworkError } from "../TransportError.js"
 
 /**
  * One request of a walk: the method, the URL without its query, and the status answered.
@@ -78,6 +81,8 @@ export interface Options {
 interface StoredCookie {
   readonly host: string
   readonly cookie: Cookies.Cookie
+  // When the cookie stops being sent, in milliseconds of the `Clock`; a session cookie has none.
+  readonly expiresAt: number | undefined
 }
 
 const cookieApplies = (stored: StoredCookie, host: string): boolean => {
@@ -86,11 +91,17 @@ const cookieApplies = (stored: StoredCookie, host: string): boolean => {
   return host === domain || host.endsWith(`.${domain}`)
 }
 
-const isExpiry = (cookie: Cookies.Cookie): boolean => {
+// Max-Age counts from receipt and wins over Expires, as in RFC 6265; zero or less expires the cookie at once.
+const expiresAt = (cookie: Cookies.Cookie, now: number): number | undefined => {
   const { expires, maxAge } = cookie.options ?? {}
-  if (maxAge !== undefined && typeof maxAge === "number" && maxAge <= 0) return true
-  return expires !== undefined && expires.getTime() <= Date.now()
+  const age = maxAge === undefined ? Option.none() : Duration.decodeUnknown(maxAge)
+  if (Option.isSome(age)) return now + Duration.toMillis(age.value)
+  return expires?.getTime()
 }
+
+// `now` comes from the `Clock`, so that a `TestClock` decides when a cookie has expired.
+const isExpired = (stored: StoredCookie, now: number): boolean =>
+  stored.expiresAt !== undefined && stored.expiresAt <= now
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
@@ -107,18 +118,27 @@ export const make = (options: Options): Effect.Effect<LoginBrowser, never, HttpC
     yield* Effect.addFinalizer(() => Ref.set(jar, []))
     const maxRedirects = options.maxRedirects ?? 10
 
+    // A cookie that arrives expired deletes the one of the same name; expired ones are dropped on the way.
     const storeCookies = (host: string, setCookie: Cookies.Cookies) =>
-      Ref.update(jar, (stored) => {
-        let next = stored
-        for (const cookie of Object.values(setCookie.cookies)) {
-          next = next.filter((old) => !(old.cookie.name === cookie.name && old.host === host))
-          if (!isExpiry(cookie)) next = [...next, { host, cookie }]
-        }
-        return next
-      })
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Ref.update(jar, (stored) => {
+          let next = stored.filter((old) => !isExpired(old, now))
+          for (const cookie of Object.values(setCookie.cookies)) {
+            next = next.filter((old) => !(old.cookie.name === cookie.name && old.host === host))
+            const entry: StoredCookie = { host, cookie, expiresAt: expiresAt(cookie, now) }
+            if (!isExpired(entry, now)) next = [...next, entry]
+          }
+          return next
+        }))
+
+    const liveCookies = Effect.zipWith(
+      Ref.get(jar),
+      Clock.currentTimeMillis,
+      (stored, now) => stored.filter((entry) => !isExpired(entry, now))
+    )
 
     const cookieHeader = (host: string) =>
-      Effect.map(Ref.get(jar), (stored) =>
+      Effect.map(liveCookies, (stored) =>
         stored
           .filter((entry) => cookieApplies(entry, host))
           .map((entry) => `${entry.cookie.name}=${entry.cookie.valueEncoded}`)
@@ -188,7 +208,7 @@ export const make = (options: Options): Effect.Effect<LoginBrowser, never, HttpC
     return {
       get: (url) => walk("GET", url, []),
       submit: (method, url, fields) => walk(method, url, fields),
-      cookieNames: Effect.map(Ref.get(jar), (stored) => stored.map((entry) => entry.cookie.name))
+      cookieNames: Effect.map(liveCookies, (stored) => stored.map((entry) => entry.cookie.name))
     }
   })
 

@@ -1,11 +1,20 @@
 /**
- * The checks both clients' settings share: endpoint URLs, the HTTP verb and the time limit. Each gives the
- * value to keep, or a `ConfigurationError` naming the option and what is wrong with it.
+ * The settings every API's client has — its endpoint URLs, the HTTP verb and the time limit — and their checks:
+ * each gives the value to keep, or a `ConfigurationError` naming the option and what is wrong with it.
+ *
+ * The rule: whatever is provided to a client's layer applies to its calls, and a session built on a flow hands
+ * its client the settings its flows ran with (see `reconcile`).
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ConfigurationError } from "./ConfigurationError.js"
 import * as Url from "./internal/url.js"
@@ -65,8 +74,8 @@ export const timeout = (value: unknown): Either.Either<Duration.Duration, Config
 }
 
 /**
- * The settings a client shares with the other: its endpoint URLs (named by `urlKeys`), the HTTP verb and the
- * time limit.
+ * The settings every API's client has: the HTTP verb of its calls and their time limit (its endpoint URLs are
+ * its own).
  *
  * @since 0.1.0
  * @category Models
@@ -111,3 +120,65 @@ export const merge = <S extends Settings, K extends keyof S & string>(
   }
   return Either.right(out)
 }
+
+/**
+ * Whether two settings values hold the same settings, field by field.
+ *
+ * @since 0.1.0
+ * @category Combinators
+ */
+export const same = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)])
+  for (const key of keys) {
+    if (!Equal.equals((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false
+  }
+  return true
+}
+
+/**
+ * The settings a client holds: its own when provided, the session's flows' when not; a session whose flows ran
+ * with other settings than the ones provided to its client is a `ConfigurationError`.
+ *
+ * @since 0.1.0
+ * @category Combinators
+ */
+export const reconcile = <C>(
+  own: C,
+  ownIsDefault: boolean,
+  session: Option.Option<unknown>
+): Either.Either<C, ConfigurationError> => {
+  if (Option.isNone(session) || session.value === undefined) return Either.right(own)
+  if (ownIsDefault) return Either.right(session.value as C)
+  return same(own, session.value) ? Either.right(own) : Either.left(
+    new ConfigurationError({
+      option: "config",
+      detail: "the session's flows ran with other endpoints than its client's: provide the settings to the layer " +
+        "that holds both the client and its session"
+    })
+  )
+}
+
+/**
+ * An optional setting read from a `Config`: `undefined` when absent, so that its default applies.
+ *
+ * @since 0.1.0
+ * @category Config
+ */
+export const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
+/**
+ * Provides an API's settings read from `config` and checked by `make`: a missing variable is a `ConfigError`, a
+ * malformed value a `ConfigurationError`, both when the layer is built.
+ *
+ * @since 0.1.0
+ * @category Config
+ */
+export const layerConfig = <I, C, O>(
+  tag: Context.Tag<I, C>,
+  make: (options: O) => Either.Either<C, ConfigurationError>,
+  config: Config.Config<O>
+): Layer.Layer<I, ConfigurationError | ConfigError.ConfigError> =>
+  Layer.effect(tag, Effect.flatMap(config, make))

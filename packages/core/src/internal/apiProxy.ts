@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Params } from "./Params.js"
+import type { Params } from "../Params.js"
 
 /**
  * Any method of any group: `api.<group>.<name>(params)`.

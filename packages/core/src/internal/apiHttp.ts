@@ -12,11 +12,11 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type { Api } from "./ApiError.js"
-import { redactUrl } from "./internal/url.js"
-import type { WireParams } from "./Params.js"
-import type * as TimeLimit from "./TimeLimit.js"
-import { EmptyResponseError, NetworkError, NotJsonError, StatusError, TimeoutError } from "./TransportError.js"
+import type { Api } from "../ApiError.js"
+import { redactUrl } from "./url.js"
+import type { WireParams } from "../Params.js"
+import type * as TimeLimit from "./timeLimit.js"
+import { EmptyResponseError, NetworkError, NotJsonError, StatusError, TimeoutError } from "../TransportError.js"
 
 /**
  * One request: which API, the method name (an API method such as `users.getInfo`, or an OAuth endpoint) used

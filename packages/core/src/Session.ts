@@ -1,0 +1,234 @@
+/**
+ * The session builder both APIs use. A session is a Layer that provides, under its API's own tags, the `Signer`
+ * of its circuit, the `TokenStore` holding its token and, when it can renew the token, its `TokenRefresh`.
+ *
+ * Building one checks the application's options, reads the store, runs the session's flow only when the store
+ * holds no token yet, and builds the signer over the token. A session that can renew captures what its renewal
+ * needs (the HTTP client and the settings it was built with) and renews single-flight in the layer's scope:
+ * closing the scope interrupts a renewal in flight, and whatever the flow acquired is released.
+ *
+ * An API's package names its tags (`OkSession.Signer`, `MailRuSession.Signer`, …) and describes each session
+ * kind as a `Plan`; this module does the rest.
+ *
+ * @since 0.1.0
+ */
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import { ConfigurationError } from "./ConfigurationError.js"
+import type * as Signer from "./Signer.js"
+import type { Token } from "./Token.js"
+import * as TokenRefresh from "./TokenRefresh.js"
+import * as TokenStore from "./TokenStore.js"
+
+/**
+ * The tags a session provides, owned by its API's package, so that an OK and a Mail.Ru session merge safely and
+ * a client built over the wrong API's session does not compile. Two accounts of one API are two sets of tags.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Tags<S, T, R> extends TokenRefresh.SessionTags<T, R> {
+  readonly Signer: Context.Tag<S, Signer.Service>
+}
+
+/**
+ * Where a session keeps its token: any `TokenStore` layer (memory, a file, a `KeyValueStore`), an empty memory
+ * store unless given. When the store already holds a token, the session's flow is not run.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface StoreOption<ES, RS> {
+  readonly store?: Layer.Layer<TokenStore.TokenStore, ES, RS> | undefined
+}
+
+/**
+ * What every session can fail with when its layer is built, besides its flow's own errors.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export type SessionError = ConfigurationError | TokenStore.TokenStoreError
+
+/**
+ * One kind of session, as an API's package describes it.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Plan<EF, RF> {
+  /** Names the session's span, such as `OkSession.layerCode`. */
+  readonly name: string
+  /** Checks made before any flow runs, so that a session that could never sign logs nobody in. */
+  readonly check: Effect.Effect<void, ConfigurationError>
+  /** The token to start from when the store holds none: the given one, or the flow's; none without a user. */
+  readonly obtain: Effect.Effect<Option.Option<Token>, EF, RF>
+  /** The signer over the session's token. */
+  readonly signer: (token: Option.Option<Token>) => Effect.Effect<Signer.Service, ConfigurationError>
+}
+
+/**
+ * How a session renews its token. `reauthorizes` says the renewal authorizes anew (with the user's login and
+ * password), so that it may also replace a token the API calls invalid. `settings` is read when the layer is
+ * built and handed to the client, which then holds the same endpoints as the session's flows.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Renewal<RR> {
+  readonly renew: (stale: Token) => Effect.Effect<Token, TokenRefresh.RefreshError, RR>
+  readonly reauthorizes: boolean
+  readonly settings: Effect.Effect<unknown>
+}
+
+/**
+ * A renewal from what a session has: `refresh` (the refresh-token grant, given the stale token's refresh token)
+ * and `reauthorize` (authorizing anew with the user's login and password). With both, a refresh token that is
+ * missing or refused (`invalid_grant`) falls back to authorizing anew.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const renewal = <RR>(options: {
+  readonly refresh?:
+    | ((stale: Token, refreshToken: Redacted.Redacted<string>) => Effect.Effect<Token, TokenRefresh.RefreshError, RR>)
+    | undefined
+  readonly reauthorize?: Effect.Effect<Token, TokenRefresh.RefreshError, RR> | undefined
+  readonly settings: Effect.Effect<unknown>
+}): Renewal<RR> => {
+  const { reauthorize, refresh } = options
+  const withRefreshToken = (stale: Token) =>
+    refresh === undefined || stale.refreshToken === undefined
+      ? Effect.fail(new ConfigurationError({ option: "refreshToken", detail: "the session's token has no refresh token" }))
+      : refresh(stale, stale.refreshToken)
+  return {
+    renew: reauthorize === undefined
+      ? withRefreshToken
+      : (stale) =>
+        refresh === undefined || stale.refreshToken === undefined
+          ? reauthorize
+          : Effect.catchIf(withRefreshToken(stale), refused, () => reauthorize),
+    reauthorizes: reauthorize !== undefined,
+    settings: options.settings
+  }
+}
+
+// The OAuth server answers invalid_grant for a refresh token that was revoked, expired or already used.
+const refused = (error: TokenRefresh.RefreshError) => error._tag === "OAuthError" && error.error === "invalid_grant"
+
+const storeOf = <ES, RS>(store: Layer.Layer<TokenStore.TokenStore, ES, RS> | undefined) =>
+  store ?? (TokenStore.layerMemory() as Layer.Layer<TokenStore.TokenStore, ES, RS>)
+
+const build = <S, T, R, EF, RF, RR>(
+  tags: Tags<S, T, R>,
+  plan: Plan<EF, RF>,
+  renewal: Renewal<RR> | undefined
+) =>
+  Effect.gen(function*() {
+    yield* plan.check
+    const store = yield* TokenStore.TokenStore
+    let token = yield* store.get
+    if (Option.isNone(token)) {
+      token = yield* plan.obtain
+      if (Option.isSome(token)) yield* store.set(token.value)
+    }
+    const signer = yield* plan.signer(token)
+    const context = Context.make(tags.Signer, signer).pipe(Context.add(tags.TokenStore, store))
+    if (renewal === undefined) return context as Context.Context<S | T | R>
+    // The renewal runs with the HTTP client and settings the layer was built with, not those of whoever calls.
+    const captured = yield* Effect.context<RR>()
+    const refresh = yield* TokenRefresh.make((stale) => Effect.provide(renewal.renew(stale), captured), {
+      reauthorizes: renewal.reauthorizes,
+      settings: yield* renewal.settings
+    })
+    return Context.add(context, tags.TokenRefresh, refresh)
+  }).pipe(Effect.withSpan(plan.name))
+
+/**
+ * A session that cannot renew its token: its `Signer` and `TokenStore`.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const layer = <S, T, R, EF, RF, ES = never, RS = never>(
+  tags: Tags<S, T, R>,
+  plan: Plan<EF, RF>,
+  store?: Layer.Layer<TokenStore.TokenStore, ES, RS>
+): Layer.Layer<S | T, EF | ES | SessionError, Exclude<RF, TokenStore.TokenStore | Scope.Scope> | RS> =>
+  Layer.scopedContext(build(tags, plan, undefined)).pipe(Layer.provide(storeOf(store))) as Layer.Layer<
+    S | T,
+    EF | ES | SessionError,
+    Exclude<RF, TokenStore.TokenStore | Scope.Scope> | RS
+  >
+
+/**
+ * A session that renews its token: its `Signer`, `TokenStore` and `TokenRefresh`.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const layerRenewable = <S, T, R, EF, RF, RR, ES = never, RS = never>(
+  tags: Tags<S, T, R>,
+  plan: Plan<EF, RF>,
+  renewal: Renewal<RR>,
+  store?: Layer.Layer<TokenStore.TokenStore, ES, RS>
+): Layer.Layer<S | T | R, EF | ES | SessionError, Exclude<RF | RR, TokenStore.TokenStore | Scope.Scope> | RS> =>
+  Layer.scopedContext(build(tags, plan, renewal)).pipe(Layer.provide(storeOf(store))) as Layer.Layer<
+    S | T | R,
+    EF | ES | SessionError,
+    Exclude<RF | RR, TokenStore.TokenStore | Scope.Scope> | RS
+  >
+
+/**
+ * Options of a session read from a `Config`: where it keeps its token, and the `Config` to read instead of the
+ * API's own variable names.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type ConfigOptions<A, ES, RS> = StoreOption<ES, RS> & { readonly config?: Config.Config<A> | undefined }
+
+/**
+ * A session whose options are read from `options.config`, or else from `fallback` (the API's variable names): a
+ * missing variable is a `ConfigError` when the layer is built.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const layerConfig = <A, ROut, E, R, ES, RS>(
+  fallback: Config.Config<A>,
+  options: ConfigOptions<A, ES, RS>,
+  make: (options: A & StoreOption<ES, RS>) => Layer.Layer<ROut, E, R>
+): Layer.Layer<ROut, E | ConfigError.ConfigError, R> =>
+  Layer.unwrapEffect(Effect.map(options.config ?? fallback, (read) => make({ ...read, store: options.store })))
+
+/**
+ * The services a session gives its client, read under the session's tags.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Services {
+  readonly signer: Signer.Service
+  readonly store: TokenStore.Service
+  readonly renewal: Option.Option<TokenRefresh.Service>
+}
+
+/**
+ * Reads the session's services under its tags.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const services = <S, T, R>(tags: Tags<S, T, R>): Effect.Effect<Services, never, S | T> =>
+  Effect.all({
+    signer: tags.Signer,
+    store: tags.TokenStore,
+    renewal: Effect.serviceOption(tags.TokenRefresh)
+  })
