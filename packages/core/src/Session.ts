@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -20,8 +21,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { ConfigurationError } from "./ConfigurationError.js"
+import { ConfigurationError, isSecret, requireSecret } from "./ConfigurationError.js"
 import type * as Signer from "./Signer.js"
+import * as TokenM from "./Token.js"
 import type { Token } from "./Token.js"
 import * as TokenRefresh from "./TokenRefresh.js"
 import * as TokenStore from "./TokenStore.js"
@@ -207,6 +209,142 @@ export const layerConfig = <A, ROut, E, R, ES, RS>(
   make: (options: A & StoreOption<ES, RS>) => Layer.Layer<ROut, E, R>
 ): Layer.Layer<ROut, E | ConfigError.ConfigError, R> =>
   Layer.unwrapEffect(Effect.map(options.config ?? fallback, (read) => make({ ...read, store: options.store })))
+
+/**
+ * The `…Config` form of a session layer: its options read from `config` (or from the `config` option, to read
+ * other names), a missing variable a `ConfigError` when the layer is built.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const configured: {
+  <S, O>(config: Config.Config<O>, make: Given<S, O>): <ES = never, RS = never>(
+    options?: ConfigOptions<O, ES, RS>
+  ) => Layer.Layer<S, ES | SessionError | ConfigError.ConfigError, RS>
+  <S, O, E>(config: Config.Config<O>, make: Flow<S, O, E>): <ES = never, RS = never>(
+    options?: ConfigOptions<O, ES, RS>
+  ) => Layer.Layer<S, ES | E | SessionError | ConfigError.ConfigError, HttpClient.HttpClient | RS>
+} = <O>(config: Config.Config<O>, make: (options: O & StoreOption<any, any>) => Layer.Layer<any, any, any>) =>
+(options: ConfigOptions<O, any, any> = {}) => layerConfig(config, options, make)
+
+/**
+ * A session layer over a given token, or none: its options (`O`) and where it keeps the token.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type Given<S, O> = <ES = never, RS = never>(
+  options: O & StoreOption<ES, RS>
+) => Layer.Layer<S, ES | SessionError, RS>
+
+/**
+ * A session layer built on a flow: its options (`O`), what the flow fails with (`E`), where it keeps the token.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type Flow<S, O, E> = <ES = never, RS = never>(
+  options: O & StoreOption<ES, RS>
+) => Layer.Layer<S, ES | E | SessionError, HttpClient.HttpClient | RS>
+
+/**
+ * What an API's package says of its sessions: its name (for spans), its tags, the checks and signer of a circuit
+ * (`C`) for an application's options (`A`), and the settings its flows read.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Dialect<C, A, S, T, R> {
+  readonly name: string
+  readonly tags: Tags<S, T, R>
+  readonly check: (circuit: C, app: A) => Effect.Effect<void, ConfigurationError>
+  readonly signer: (
+    circuit: C,
+    app: A
+  ) => (token: Option.Option<Token>) => Effect.Effect<Signer.Service, ConfigurationError>
+  readonly settings: Effect.Effect<unknown>
+}
+
+/**
+ * How a session built on a flow renews (see `renewal`): given its options and its flow.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export type RenewWith<O, E> = (
+  options: O,
+  flow: Effect.Effect<Token, E, HttpClient.HttpClient>
+) => {
+  readonly refresh?:
+    | ((
+      stale: Token,
+      refreshToken: Redacted.Redacted<string>
+    ) => Effect.Effect<Token, TokenRefresh.RefreshError, HttpClient.HttpClient>)
+    | undefined
+  readonly reauthorize?: Effect.Effect<Token, TokenRefresh.RefreshError, HttpClient.HttpClient> | undefined
+}
+
+/**
+ * The constructors of an API's session layers: `given` for a session over a given token (or none), `flow` for one
+ * whose token a flow gets and renews.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const constructors = <C, A, S, T, R>(dialect: Dialect<C, A, S, T, R>) => {
+  const plan = <EF, RF>(name: string, circuit: C, app: A, obtain: Effect.Effect<Option.Option<Token>, EF, RF>) => ({
+    name: `${dialect.name}.${name}`,
+    check: dialect.check(circuit, app),
+    obtain,
+    signer: dialect.signer(circuit, app)
+  })
+  return {
+    given: <O extends A>(
+      name: string,
+      circuit: C,
+      obtain: (options: O) => Effect.Effect<Option.Option<Token>, ConfigurationError>
+    ): Given<S | T, O> =>
+    (options) => layer(dialect.tags, plan(name, circuit, options, obtain(options)), options.store),
+    flow: <O extends A, E>(
+      name: string,
+      circuit: C,
+      obtain: (options: O) => Effect.Effect<Token, E, HttpClient.HttpClient>,
+      renew: RenewWith<O, E>
+    ): Flow<S | T | R, O, E> =>
+    (options) => {
+      const flow = obtain(options)
+      return layerRenewable(
+        dialect.tags,
+        plan(name, circuit, options, Effect.map(flow, Option.some)),
+        renewal({ ...renew(options, flow), settings: dialect.settings }),
+        options.store
+      )
+    }
+  }
+}
+
+/**
+ * The token of a session over a given access token (a non-empty `Redacted`), with the secret and user id given
+ * beside it.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const givenToken = (options: {
+  readonly accessToken: Redacted.Redacted<string>
+  readonly sessionSecretKey?: Redacted.Redacted<string> | undefined
+  readonly userId?: string | undefined
+}): Effect.Effect<Option.Option<Token>, ConfigurationError> =>
+  Effect.as(
+    requireSecret("accessToken", options.accessToken),
+    Option.some(
+      new TokenM.Token({
+        accessToken: options.accessToken,
+        ...(isSecret(options.sessionSecretKey) ? { sessionSecretKey: options.sessionSecretKey } : {}),
+        ...(options.userId === undefined || options.userId === "" ? {} : { userId: options.userId })
+      })
+    )
+  )
 
 /**
  * The services a session gives its client, read under the session's tags.

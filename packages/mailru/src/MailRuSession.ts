@@ -11,7 +11,6 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { requireSecret } from "@okmail/core/ConfigurationError"
 import * as CoreSession from "@okmail/core/Session"
 import * as Settings from "@okmail/core/Settings"
 import type * as CoreSigner from "@okmail/core/Signer"
@@ -19,11 +18,9 @@ import * as Token from "@okmail/core/Token"
 import type * as CoreTokenRefresh from "@okmail/core/TokenRefresh"
 import type * as CoreTokenStore from "@okmail/core/TokenStore"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as MailRuAuth from "./MailRuAuth.js"
 import { MailRuConfig } from "./MailRuConfig.js"
@@ -76,13 +73,6 @@ export type Session = Signer | TokenStore
 export type RenewableSession = Session | TokenRefresh
 
 /**
- * Where a session keeps its token (`store`): any `TokenStore` layer, memory by default.
- * @since 0.1.0
- * @category Models
- */
-export type StoreOption<ES, RS> = CoreSession.StoreOption<ES, RS>
-
-/**
  * What every session can fail with when its layer is built, besides its flow's own errors.
  * @since 0.1.0
  * @category Errors
@@ -103,77 +93,35 @@ export type FlowSessionError = MailRuAuth.FlowError | SessionError
  */
 export type RefreshableSession = RenewableSession
 
-/**
- * The former name of `StoreOption`.
- * @since 0.1.0
- * @category Models
- */
-export type StoreOptions<ES, RS> = StoreOption<ES, RS>
+type Plain<O> = CoreSession.Given<Session, O>
+type Flow<O> = CoreSession.Flow<RenewableSession, O, FlowSessionError>
 
-const plan = <EF, RF>(
-  name: string,
-  circuit: MailRuSigner.SessionCircuit,
-  app: MailRuSigner.Application,
-  obtain: Effect.Effect<Option.Option<Token.Token>, EF, RF>
-): CoreSession.Plan<EF, RF> => ({
-  name: `MailRuSession.${name}`,
-  check: MailRuSigner.check(circuit, app),
-  obtain,
-  signer: MailRuSigner.forSession(circuit, app)
+const { flow: constructFlow, given: plain } = CoreSession.constructors({
+  name: "MailRuSession",
+  tags,
+  check: MailRuSigner.check,
+  signer: MailRuSigner.forSession,
+  settings: MailRuConfig
 })
 
-type Plain<O> = <ES = never, RS = never>(options: O & StoreOption<ES, RS>) => Layer.Layer<Session, ES | SessionError, RS>
-
-const given = (circuit: MailRuSigner.SessionCircuit, name: string): Plain<TokenOptions> => (options) =>
-  CoreSession.layer(
-    tags,
-    plan(
-      name,
-      circuit,
-      options,
-      Effect.as(
-        requireSecret("accessToken", options.accessToken),
-        Option.some(
-          new Token.Token({
-            accessToken: options.accessToken,
-            ...(options.uid !== undefined && options.uid !== "" ? { userId: options.uid } : {})
-          })
-        )
-      )
-    ),
-    options.store
-  )
-
-type Flow<O> = <ES = never, RS = never>(
-  options: O & StoreOption<ES, RS>
-) => Layer.Layer<RenewableSession, ES | FlowSessionError, HttpClient.HttpClient | RS>
-
-type Obtain<O> = (options: O) => Effect.Effect<Token.Token, MailRuAuth.FlowError, HttpClient.HttpClient>
+const given = (circuit: MailRuSigner.SessionCircuit, name: string): Plain<TokenOptions> =>
+  plain(name, circuit, (options: TokenOptions) => CoreSession.givenToken({ ...options, userId: options.uid }))
 
 // Every session on a flow renews with the refresh-token grant when it holds the secret key (the grant's
 // client_secret); one built from the user's credentials authorizes again when that is refused or impossible.
 const flow = <O extends MailRuSigner.Application>(
   name: string,
   circuit: MailRuSigner.SessionCircuit,
-  obtain: Obtain<O>,
+  obtain: (options: O) => Effect.Effect<Token.Token, MailRuAuth.FlowError, HttpClient.HttpClient>,
   credentials: boolean
 ): Flow<O> =>
-(options) => {
-  const token = obtain(options)
-  const secretKey = options.secretKey
-  return CoreSession.layerRenewable(
-    tags,
-    plan(name, circuit, options, Effect.map(token, Option.some)),
-    CoreSession.renewal({
-      refresh: MailRuSigner.nonEmpty(secretKey)
-        ? (keep, refreshToken) => MailRuAuth.refresh({ appId: options.appId, secretKey, refreshToken, keep })
-        : undefined,
-      reauthorize: credentials ? token : undefined,
-      settings: MailRuConfig
-    }),
-    options.store
-  )
-}
+  constructFlow(name, circuit, obtain, (options, token) => ({
+    refresh: MailRuSigner.nonEmpty(options.secretKey)
+      ? (keep: Token.Token, refreshToken: Redacted.Redacted<string>) =>
+        MailRuAuth.refresh({ appId: options.appId, secretKey: options.secretKey!, refreshToken, keep })
+      : undefined,
+    reauthorize: credentials ? token : undefined
+  }))
 
 /**
  * The options of a session without a user.
@@ -254,7 +202,7 @@ type ServerSide<O> = Omit<O, "privateKey" | "secureZero"> & { readonly secretKey
  * @category Layers
  */
 export const layerPublic = <ES = never, RS = never>(
-  options: PublicOptions & StoreOption<ES, RS> = {}
+  options: PublicOptions & CoreSession.StoreOption<ES, RS> = {}
 ): Layer.Layer<Session, ES | SessionError, RS> =>
   CoreSession.layer(
     tags,
@@ -289,7 +237,14 @@ export const layerClient: Plain<ClientOptions> = given("client-server", "layerCl
  */
 export const layerServer: Plain<ServerOptions> = given("server-server", "layerServer")
 
-const code: Obtain<CodeOptions> = MailRuAuth.authorizationCode
+const code = <O extends CodeOptions>(name: string, circuit: MailRuSigner.SessionCircuit): Flow<O> =>
+  flow(name, circuit, (options: O) => MailRuAuth.authorizationCode(options), false)
+const implicit = <O extends ImplicitOptions>(name: string, circuit: MailRuSigner.SessionCircuit): Flow<O> =>
+  flow(name, circuit, (options: O) => MailRuAuth.implicit(options), true)
+const password = <O extends PasswordOptions>(name: string, circuit: MailRuSigner.SessionCircuit): Flow<O> =>
+  flow(name, circuit, (options: O) => MailRuAuth.password(options), true)
+const refresh = <O extends RefreshOptions>(name: string, circuit: MailRuSigner.SessionCircuit): Flow<O> =>
+  flow(name, circuit, (options: O) => MailRuAuth.refresh(options), false)
 
 /**
  * aiomailru's `CodeSession`: exchanges the code for a token; the private key with the token's uid signs
@@ -297,21 +252,21 @@ const code: Obtain<CodeOptions> = MailRuAuth.authorizationCode
  * @since 0.1.0
  * @category Layers
  */
-export const layerCode: Flow<CodeOptions> = flow("layerCode", "inferred", code, false)
+export const layerCode = code<CodeOptions>("layerCode", "inferred")
 
 /**
  * aiomailru's `CodeClientSession`: `layerCode`, signed client-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerCodeClient: Flow<ClientSide<CodeOptions>> = flow("layerCodeClient", "client-server", code, false)
+export const layerCodeClient = code<ClientSide<CodeOptions>>("layerCodeClient", "client-server")
 
 /**
  * aiomailru's `CodeServerSession`: `layerCode`, signed server-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerCodeServer: Flow<ServerSide<CodeOptions>> = flow("layerCodeServer", "server-server", code, false)
+export const layerCodeServer = code<ServerSide<CodeOptions>>("layerCodeServer", "server-server")
 
 /**
  * aiomailru's `ImplicitSession`: logs the user in through the login and permission pages; circuit inferred as in
@@ -319,93 +274,63 @@ export const layerCodeServer: Flow<ServerSide<CodeOptions>> = flow("layerCodeSer
  * @since 0.1.0
  * @category Layers
  */
-export const layerImplicit: Flow<ImplicitOptions> = flow("layerImplicit", "inferred", MailRuAuth.implicit, true)
+export const layerImplicit = implicit<ImplicitOptions>("layerImplicit", "inferred")
 
 /**
  * aiomailru's `ImplicitClientSession`: `layerImplicit`, signed client-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerImplicitClient: Flow<ClientSide<ImplicitOptions>> = flow(
-  "layerImplicitClient",
-  "client-server",
-  MailRuAuth.implicit,
-  true
-)
+export const layerImplicitClient = implicit<ClientSide<ImplicitOptions>>("layerImplicitClient", "client-server")
 
 /**
  * aiomailru's `ImplicitServerSession`: `layerImplicit`, signed server-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerImplicitServer: Flow<ServerSide<ImplicitOptions>> = flow(
-  "layerImplicitServer",
-  "server-server",
-  MailRuAuth.implicit,
-  true
-)
+export const layerImplicitServer = implicit<ServerSide<ImplicitOptions>>("layerImplicitServer", "server-server")
 
 /**
  * aiomailru's `PasswordSession`: gets a token with the password grant; circuit inferred as in `layerCode`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerPassword: Flow<PasswordOptions> = flow("layerPassword", "inferred", MailRuAuth.password, true)
+export const layerPassword = password<PasswordOptions>("layerPassword", "inferred")
 
 /**
  * aiomailru's `PasswordClientSession`: `layerPassword`, signed client-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerPasswordClient: Flow<ClientSide<PasswordOptions>> = flow(
-  "layerPasswordClient",
-  "client-server",
-  MailRuAuth.password,
-  true
-)
+export const layerPasswordClient = password<ClientSide<PasswordOptions>>("layerPasswordClient", "client-server")
 
 /**
  * aiomailru's `PasswordServerSession`: `layerPassword`, signed server-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerPasswordServer: Flow<ServerSide<PasswordOptions>> = flow(
-  "layerPasswordServer",
-  "server-server",
-  MailRuAuth.password,
-  true
-)
+export const layerPasswordServer = password<ServerSide<PasswordOptions>>("layerPasswordServer", "server-server")
 
 /**
  * aiomailru's `RefreshSession`: gets a token with the refresh-token grant; circuit inferred as in `layerCode`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefresh: Flow<RefreshOptions> = flow("layerRefresh", "inferred", MailRuAuth.refresh, false)
+export const layerRefresh = refresh<RefreshOptions>("layerRefresh", "inferred")
 
 /**
  * aiomailru's `RefreshClientSession`: `layerRefresh`, signed client-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshClient: Flow<ClientSide<RefreshOptions>> = flow(
-  "layerRefreshClient",
-  "client-server",
-  MailRuAuth.refresh,
-  false
-)
+export const layerRefreshClient = refresh<ClientSide<RefreshOptions>>("layerRefreshClient", "client-server")
 
 /**
  * aiomailru's `RefreshServerSession`: `layerRefresh`, signed server-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshServer: Flow<ServerSide<RefreshOptions>> = flow(
-  "layerRefreshServer",
-  "server-server",
-  MailRuAuth.refresh,
-  false
-)
+export const layerRefreshServer = refresh<ServerSide<RefreshOptions>>("layerRefreshServer", "server-server")
 
 const appId = Config.string("MAILRU_APP_ID")
 const privateKey = Config.redacted("MAILRU_PRIVATE_KEY")
@@ -445,70 +370,61 @@ export const configs: {
 }
 
 /**
- * The options of a session read from a `Config`: `store`, and `config` to read instead of `configs`.
- * @since 0.1.0
- * @category Models
- */
-export type ConfigOptions<A, ES, RS> = CoreSession.ConfigOptions<A, ES, RS>
-
-type Configured<O, S, E, R = never> = <ES = never, RS = never>(
-  options?: ConfigOptions<O, ES, RS>
-) => Layer.Layer<S, ES | E | ConfigError.ConfigError, RS | R>
-
-type ConfiguredFlow<O> = Configured<O, RenewableSession, FlowSessionError, HttpClient.HttpClient>
-
-/**
  * `layerPublic` over `configs.public`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerPublicConfig: Configured<PublicOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.public, options, layerPublic)
+export const layerPublicConfig = CoreSession.configured(configs.public, layerPublic)
 
 /**
  * `layerToken` over `configs.token`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerTokenConfig: Configured<TokenOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.token, options, layerToken)
+export const layerTokenConfig = CoreSession.configured(configs.token, layerToken)
 
 /**
  * `layerClient` over `configs.client`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerClientConfig: Configured<ClientOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.client, options, layerClient)
+export const layerClientConfig = CoreSession.configured(configs.client, layerClient)
 
 /**
  * `layerServer` over `configs.server`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerServerConfig: Configured<ServerOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.server, options, layerServer)
+export const layerServerConfig = CoreSession.configured(configs.server, layerServer)
 
 /**
  * `layerRefresh` over `configs.refresh`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshConfig: ConfiguredFlow<RefreshOptions> = (options = {}) =>
-  CoreSession.layerConfig(configs.refresh, options, layerRefresh)
+export const layerRefreshConfig = CoreSession.configured<RenewableSession, RefreshOptions, FlowSessionError>(
+  configs.refresh,
+  layerRefresh
+)
 
 /**
  * `layerRefreshClient` over `configs.refreshClient`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshClientConfig: ConfiguredFlow<ClientSide<RefreshOptions>> = (options = {}) =>
-  CoreSession.layerConfig(configs.refreshClient, options, layerRefreshClient)
+export const layerRefreshClientConfig = CoreSession.configured<
+  RenewableSession,
+  ClientSide<RefreshOptions>,
+  FlowSessionError
+>(configs.refreshClient, layerRefreshClient)
 
 /**
  * `layerRefreshServer` over `configs.refreshServer`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshServerConfig: ConfiguredFlow<ServerSide<RefreshOptions>> = (options = {}) =>
-  CoreSession.layerConfig(configs.refreshServer, options, layerRefreshServer)
+export const layerRefreshServerConfig = CoreSession.configured<
+  RenewableSession,
+  ServerSide<RefreshOptions>,
+  FlowSessionError
+>(configs.refreshServer, layerRefreshServer)

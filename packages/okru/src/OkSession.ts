@@ -9,7 +9,6 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { type ConfigurationError, isSecret, requireSecret } from "@okmail/core/ConfigurationError"
 import * as CoreSession from "@okmail/core/Session"
 import * as Settings from "@okmail/core/Settings"
 import type * as CoreSigner from "@okmail/core/Signer"
@@ -17,11 +16,8 @@ import * as Token from "@okmail/core/Token"
 import type * as CoreTokenRefresh from "@okmail/core/TokenRefresh"
 import type * as CoreTokenStore from "@okmail/core/TokenStore"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as OkAuth from "./OkAuth.js"
 import { OkConfig } from "./OkConfig.js"
@@ -74,13 +70,6 @@ export type Session = Signer | TokenStore
 export type RenewableSession = Session | TokenRefresh
 
 /**
- * Where a session keeps its token (`store`): any `TokenStore` layer, memory by default.
- * @since 0.1.0
- * @category Models
- */
-export type StoreOption<ES, RS> = CoreSession.StoreOption<ES, RS>
-
-/**
  * What every session can fail with when its layer is built, besides its flow's own errors.
  * @since 0.1.0
  * @category Errors
@@ -101,74 +90,30 @@ export type GrantError = OkAuth.GrantError | SessionError
  */
 export type PasswordError = OkAuth.PasswordError | SessionError
 
-const plan = <EF, RF>(
-  name: string,
-  circuit: OkSigner.SessionCircuit,
-  app: OkSigner.Application,
-  obtain: Effect.Effect<Option.Option<Token.Token>, EF, RF>
-): CoreSession.Plan<EF, RF> => ({
-  name: `OkSession.${name}`,
-  check: OkSigner.check(circuit, app),
-  obtain,
-  signer: OkSigner.forSession(circuit, app)
+type Plain<O> = CoreSession.Given<Session, O>
+
+const { flow, given: plain } = CoreSession.constructors({
+  name: "OkSession",
+  tags,
+  check: OkSigner.check,
+  signer: OkSigner.forSession,
+  settings: OkConfig
 })
 
-type Plain<O> = <ES = never, RS = never>(options: O & StoreOption<ES, RS>) => Layer.Layer<Session, ES | SessionError, RS>
-
-const plain = <O extends OkSigner.Application>(
-  name: string,
-  circuit: OkSigner.SessionCircuit,
-  obtain: (options: O) => Effect.Effect<Option.Option<Token.Token>, ConfigurationError>
-): Plain<O> =>
-(options) => CoreSession.layer(tags, plan(name, circuit, options, obtain(options)), options.store)
-
-type Flow<O, E> = <ES = never, RS = never>(
-  options: O & StoreOption<ES, RS>
-) => Layer.Layer<RenewableSession, ES | E | SessionError, HttpClient.HttpClient | RS>
-
-const flow = <O extends OkSigner.Application, E>(
-  name: string,
-  circuit: OkSigner.SessionCircuit,
-  obtain: (options: O) => Effect.Effect<Token.Token, E, HttpClient.HttpClient>,
-  renew: (options: O, obtain: Effect.Effect<Token.Token, E, HttpClient.HttpClient>) => CoreSession.Renewal<
-    HttpClient.HttpClient
-  >
-): Flow<O, E> =>
-(options) => {
-  const token = obtain(options)
-  return CoreSession.layerRenewable(
-    tags,
-    plan(name, circuit, options, Effect.map(token, Option.some)),
-    renew(options, token),
-    options.store
-  )
-}
+const given = (options: TokenOptions) => CoreSession.givenToken(options)
 
 // OK.ru keeps the refresh token: the renewed token carries the stale one's.
-const refreshGrant = (grant: OkAuth.RefreshGrant) =>
-  CoreSession.renewal({
-    refresh: (keep, refreshToken) => OkAuth.refresh({ ...grant, refreshToken, keep }),
-    settings: OkConfig
-  })
+const refreshGrant = (grant: OkAuth.RefreshGrant) => ({
+  refresh: (keep: Token.Token, refreshToken: Redacted.Redacted<string>) =>
+    OkAuth.refresh({ ...grant, refreshToken, keep })
+})
 
 // Without a refresh token, a session built from a login and password renews by logging in again, which also
 // replaces a token the API calls invalid. Each login walks the pages in a browser of its own.
-const loginAgain = (
+const loginAgain = <E extends CoreTokenRefresh.RefreshError>(
   _: unknown,
-  reauthorize: Effect.Effect<Token.Token, CoreTokenRefresh.RefreshError, HttpClient.HttpClient>
-) => CoreSession.renewal({ reauthorize, settings: OkConfig })
-
-const given = (options: TokenOptions) =>
-  Effect.as(
-    requireSecret("accessToken", options.accessToken),
-    Option.some(
-      new Token.Token({
-        accessToken: options.accessToken,
-        ...(isSecret(options.sessionSecretKey) ? { sessionSecretKey: options.sessionSecretKey } : {}),
-        ...(options.userId === undefined ? {} : { userId: options.userId })
-      })
-    )
-  )
+  reauthorize: Effect.Effect<Token.Token, E, HttpClient.HttpClient>
+) => ({ reauthorize })
 
 /**
  * The options of a session without a user: the application's public and secret keys.
@@ -276,30 +221,29 @@ export const layerClient: Plain<ClientOptions> = plain("layerClient", "client-se
  */
 export const layerServer: Plain<ServerOptions> = plain("layerServer", "server-server", given)
 
+const code = (name: string, circuit: OkSigner.SessionCircuit) =>
+  flow<CodeOptions, GrantError>(name, circuit, OkAuth.authorizationCode, refreshGrant)
+const implicit = <O extends ImplicitOptions>(name: string, circuit: OkSigner.SessionCircuit) =>
+  flow<O, OkAuth.ImplicitError>(name, circuit, OkAuth.implicit, loginAgain)
+const password = (name: string, circuit: OkSigner.SessionCircuit) =>
+  flow<PasswordOptions, PasswordError>(name, circuit, OkAuth.password, loginAgain)
+const refresh = (name: string, circuit: OkSigner.SessionCircuit) =>
+  flow<RefreshOptions, GrantError>(name, circuit, OkAuth.refresh, refreshGrant)
+
 /**
  * aiookru's `CodeSession`: exchanges the code for a token, circuit inferred as in `layerToken`; renews it with its
  * refresh token before it expires and when the API says the session expired.
  * @since 0.1.0
  * @category Layers
  */
-export const layerCode: Flow<CodeOptions, GrantError> = flow<CodeOptions, GrantError>(
-  "layerCode",
-  "inferred",
-  OkAuth.authorizationCode,
-  refreshGrant
-)
+export const layerCode = code("layerCode", "inferred")
 
 /**
  * aiookru's `CodeServerSession`: `layerCode`, signed server-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerCodeServer: Flow<CodeOptions, GrantError> = flow<CodeOptions, GrantError>(
-  "layerCodeServer",
-  "server-server",
-  OkAuth.authorizationCode,
-  refreshGrant
-)
+export const layerCodeServer = code("layerCodeServer", "server-server")
 
 /**
  * aiookru's `ImplicitSession`: logs in through the login and permission pages, circuit inferred as in
@@ -307,23 +251,16 @@ export const layerCodeServer: Flow<CodeOptions, GrantError> = flow<CodeOptions, 
  * @since 0.1.0
  * @category Layers
  */
-export const layerImplicit: Flow<ImplicitOptions, OkAuth.ImplicitError> = flow<ImplicitOptions, OkAuth.ImplicitError>(
-  "layerImplicit",
-  "inferred",
-  OkAuth.implicit,
-  loginAgain
-)
+export const layerImplicit = implicit<ImplicitOptions>("layerImplicit", "inferred")
 
 /**
  * aiookru's `ImplicitClientSession`: `layerImplicit`, signed with the session secret key the redirect gives.
  * @since 0.1.0
  * @category Layers
  */
-export const layerImplicitClient: Flow<Omit<ImplicitOptions, "applicationSecretKey">, OkAuth.ImplicitError> = flow<Omit<ImplicitOptions, "applicationSecretKey">, OkAuth.ImplicitError>(
+export const layerImplicitClient = implicit<Omit<ImplicitOptions, "applicationSecretKey">>(
   "layerImplicitClient",
-  "client-server",
-  OkAuth.implicit,
-  loginAgain
+  "client-server"
 )
 
 /**
@@ -332,31 +269,14 @@ export const layerImplicitClient: Flow<Omit<ImplicitOptions, "applicationSecretK
  * @since 0.1.0
  * @category Layers
  */
-export const layerPassword: Flow<PasswordOptions, PasswordError> = flow<PasswordOptions, PasswordError>(
-  "layerPassword",
-  "inferred",
-  OkAuth.password,
-  loginAgain
-)
+export const layerPassword = password("layerPassword", "inferred")
 
 /**
  * aiookru's `PasswordClientSession`: `layerPassword`, signed with the session secret key `auth.login` answers.
  * @since 0.1.0
  * @category Layers
  */
-export const layerPasswordClient: Flow<PasswordOptions, PasswordError> = flow<PasswordOptions, PasswordError>(
-  "layerPasswordClient",
-  "client-server",
-  OkAuth.password,
-  loginAgain
-)
-
-const refreshFlow = (options: RefreshOptions) =>
-  OkAuth.refresh({
-    applicationId: options.applicationId,
-    applicationSecretKey: options.applicationSecretKey,
-    refreshToken: options.refreshToken
-  })
+export const layerPasswordClient = password("layerPasswordClient", "client-server")
 
 /**
  * aiookru's `RefreshSession`: gets a token with the refresh token, circuit inferred as in `layerToken`; renews it
@@ -364,19 +284,14 @@ const refreshFlow = (options: RefreshOptions) =>
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefresh: Flow<RefreshOptions, GrantError> = flow<RefreshOptions, GrantError>("layerRefresh", "inferred", refreshFlow, refreshGrant)
+export const layerRefresh = refresh("layerRefresh", "inferred")
 
 /**
  * aiookru's `RefreshServerSession`: `layerRefresh`, signed server-server.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshServer: Flow<RefreshOptions, GrantError> = flow<RefreshOptions, GrantError>(
-  "layerRefreshServer",
-  "server-server",
-  refreshFlow,
-  refreshGrant
-)
+export const layerRefreshServer = refresh("layerRefreshServer", "server-server")
 
 const applicationKey = Config.string("OK_APPLICATION_KEY")
 const applicationSecretKey = Config.redacted("OK_APPLICATION_SECRET_KEY")
@@ -415,65 +330,49 @@ export const configs: {
 }
 
 /**
- * The options of a session read from a `Config`: `store`, and `config` to read instead of `configs`.
- * @since 0.1.0
- * @category Models
- */
-export type ConfigOptions<A, ES, RS> = CoreSession.ConfigOptions<A, ES, RS>
-
-type Configured<O, S, E, R = never> = <ES = never, RS = never>(
-  options?: ConfigOptions<O, ES, RS>
-) => Layer.Layer<S, ES | E | ConfigError.ConfigError, RS | R>
-
-/**
  * `layerPublic` over `configs.public`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerPublicConfig: Configured<PublicOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.public, options, layerPublic)
+export const layerPublicConfig = CoreSession.configured(configs.public, layerPublic)
 
 /**
  * `layerToken` over `configs.token`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerTokenConfig: Configured<TokenOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.token, options, layerToken)
+export const layerTokenConfig = CoreSession.configured(configs.token, layerToken)
 
 /**
  * `layerClient` over `configs.client`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerClientConfig: Configured<ClientOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.client, options, layerClient)
+export const layerClientConfig = CoreSession.configured(configs.client, layerClient)
 
 /**
  * `layerServer` over `configs.server`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerServerConfig: Configured<ServerOptions, Session, SessionError> = (options = {}) =>
-  CoreSession.layerConfig(configs.server, options, layerServer)
+export const layerServerConfig = CoreSession.configured(configs.server, layerServer)
 
 /**
  * `layerRefresh` over `configs.refresh`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshConfig: Configured<RefreshOptions, RenewableSession, GrantError, HttpClient.HttpClient> = (
-  options = {}
-) => CoreSession.layerConfig(configs.refresh, options, layerRefresh)
+export const layerRefreshConfig = CoreSession.configured<RenewableSession, RefreshOptions, GrantError>(
+  configs.refresh,
+  layerRefresh
+)
 
 /**
  * `layerRefreshServer` over `configs.refresh`.
  * @since 0.1.0
  * @category Layers
  */
-export const layerRefreshServerConfig: Configured<
-  RefreshOptions,
-  RenewableSession,
-  GrantError,
-  HttpClient.HttpClient
-> = (options = {}) => CoreSession.layerConfig(configs.refresh, options, layerRefreshServer)
+export const layerRefreshServerConfig = CoreSession.configured<RenewableSession, RefreshOptions, GrantError>(
+  configs.refresh,
+  layerRefreshServer
+)
