@@ -1,14 +1,14 @@
 /**
  * Credentials from the environment: the `layer…Config` session constructors read them with Effect's `Config`
  * (secrets through `Config.redacted`, so that they are `Redacted` from the moment they are read), and
- * `OkConfig.layerConfig` / `MailRuConfig.layerConfig` read optional endpoint overrides.
+ * `OkConfig.layerFromEnv` / `MailRuConfig.layerFromEnv` read optional endpoint overrides.
  *
  * | read by | variables |
  * |---|---|
  * | `OkSession.layerServerConfig` | `OK_APPLICATION_KEY`, `OK_APPLICATION_SECRET_KEY`, `OK_ACCESS_TOKEN` |
- * | `OkConfig.layerConfig` | optional: `OK_API_URL`, `OK_API_PATH_URL`, `OK_TOKEN_URL`, `OK_AUTHORIZE_URL`, … |
+ * | `OkConfig.layerFromEnv` | optional: `OK_API_URL`, `OK_API_PATH_URL`, `OK_TOKEN_URL`, `OK_AUTHORIZE_URL`, … |
  * | `MailRuSession.layerClientConfig` | `MAILRU_APP_ID`, `MAILRU_PRIVATE_KEY`, `MAILRU_ACCESS_TOKEN`, `MAILRU_UID` |
- * | `MailRuConfig.layerConfig` | optional: `MAILRU_API_URL`, `MAILRU_PUBLIC_URL`, `MAILRU_TOKEN_URL`, … |
+ * | `MailRuConfig.layerFromEnv` | optional: `MAILRU_API_URL`, `MAILRU_PUBLIC_URL`, `MAILRU_TOKEN_URL`, … |
  *
  * Other session kinds have theirs: `layerTokenConfig`, `layerClientConfig`, `layerRefreshConfig`,
  * `layerPublicConfig`… A missing or malformed variable fails the layer, when it is built, with a `ConfigError`
@@ -38,8 +38,8 @@ import { pathToFileURL } from "node:url"
  * last, so that the session and the client are both built with it.
  */
 export const layer = Layer.merge(
-  OkClient.layer.pipe(Layer.provide(OkSession.layerServerConfig()), Layer.provide(OkConfig.layerConfig())),
-  MailRuClient.layer.pipe(Layer.provide(MailRuSession.layerClientConfig()), Layer.provide(MailRuConfig.layerConfig()))
+  OkClient.layer.pipe(Layer.provide(OkSession.layerServerConfig()), Layer.provide(OkConfig.layerFromEnv)),
+  MailRuClient.layer.pipe(Layer.provide(MailRuSession.layerClientConfig()), Layer.provide(MailRuConfig.layerFromEnv))
 )
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import { HttpClient, HttpClientError } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator, EmulatorControl, Seed } from "@okmail/emulator"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { ConfigProvider, Effect, Layer, TestClock } from "effect"
 import { execFile } from "node:child_process"
 import { format } from "node:util"
 import { fileURLToPath } from "node:url"
@@ -20,6 +20,7 @@ import * as OkImplicitLogin from "./ok-implicit-login.js"
 import * as OkServerSession from "./ok-server-session.js"
 import * as QuickStart from "./quick-start.js"
 import * as RealApi from "./real-api.js"
+import * as TwoAccounts from "./two-accounts.js"
 
 const log = Effect.flatMap(EmulatorControl.EmulatorControl, (control) => control.requests)
 
@@ -192,6 +193,42 @@ describe("error-recovery", () => {
     }).pipe(Effect.provide(ErrorRecovery.layer), Effect.provide(Emulator.layerInProcess())))
 })
 
+describe("two-accounts", () => {
+  it.effect("two OK accounts and a Mail.Ru account in one program, each call under its own user", () =>
+    Effect.gen(function*() {
+      const result = yield* TwoAccounts.program
+      assert.deepStrictEqual(result, { ok: ["Иван Иванов", "Мария Смирнова"], mailru: "Иван Петров" })
+      const calls = (yield* log).filter((entry) => entry.method === "users.getCurrentUser" || entry.method === "users.getInfo")
+      assert.sameMembers(
+        calls.map((entry) => `${entry.api} ${entry.uid} ${entry.verdict}`),
+        [
+          `ok ${Seed.ok.users[0]!.uid} ok`,
+          `ok ${Seed.ok.users[1]!.uid} ok`,
+          `mailru ${Seed.mailru.users[0]!.uid} ok`
+        ]
+      )
+    }).pipe(Effect.provide(TwoAccounts.layer), Effect.provide(Emulator.layerInProcess())))
+
+  it.effect("both APIs' sessions are renewed in the background, each before its token expires", () =>
+    Effect.gen(function*() {
+      const refreshes = (api: string) =>
+        Effect.map(log, (entries) => entries.filter((entry) => entry.api === api && entry.grant === "refresh_token"))
+      // Each refresh session got its first token with the refresh grant when it was built.
+      assert.lengthOf(yield* refreshes("ok"), 1)
+      assert.lengthOf(yield* refreshes("mailru"), 1)
+      // OK.ru tokens live 30 minutes, renewed a minute before; Mail.Ru's live 24 hours.
+      yield* TestClock.adjust("29 minutes")
+      assert.lengthOf(yield* refreshes("ok"), 2)
+      assert.lengthOf(yield* refreshes("mailru"), 1)
+      yield* TestClock.adjust("24 hours")
+      assert.isAtLeast((yield* refreshes("ok")).length, 3)
+      assert.lengthOf(yield* refreshes("mailru"), 2)
+      assert.isTrue((yield* refreshes("mailru")).every((entry) => entry.verdict === "ok"))
+      const result = yield* TwoAccounts.program
+      assert.deepStrictEqual(result.ok, ["Иван Иванов", "Мария Смирнова"])
+    }).pipe(Effect.provide(TwoAccounts.layer), Effect.provide(Emulator.layerInProcess())))
+})
+
 describe("config-from-env", () => {
   const seeded = ConfigProvider.fromMap(ConfigFromEnv.emulatorEnvironment())
 
@@ -327,7 +364,8 @@ const mains: ReadonlyArray<readonly [name: string, main: Effect.Effect<void, unk
   ["mailru-password-login", MailRuPasswordLogin.main, "refreshTokenRotated: true"],
   ["error-recovery", ErrorRecovery.main, "HTTP 502 from http://127.0.0.1:"],
   ["config-from-env", ConfigFromEnv.main, "not configured: "],
-  ["file-token-store", FileTokenStore.main, "logins: [ 1, 1, 2 ]"]
+  ["file-token-store", FileTokenStore.main, "logins: [ 1, 1, 2 ]"],
+  ["two-accounts", TwoAccounts.main, "Мария Смирнова"]
 ]
 
 describe("each example's main, on a loopback emulator", () => {

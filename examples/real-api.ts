@@ -16,8 +16,8 @@
  *     MAILRU_UID=... and MAILRU_PRIVATE_KEY=...   sign client-server; or
  *     MAILRU_SECRET_KEY=...          signs server-server
  *
- * `OK_API_URL`, `MAILRU_API_URL` and the other endpoint variables of `OkConfig.layerConfig` and
- * `MailRuConfig.layerConfig` send the calls elsewhere: to a proxy, or to `pnpm emulator`.
+ * `OK_API_URL`, `MAILRU_API_URL` and the other endpoint variables of `OkConfig.layerFromEnv` and
+ * `MailRuConfig.layerFromEnv` send the calls elsewhere: to a proxy, or to `pnpm emulator`.
  *
  *     OK_APPLICATION_KEY=... OK_ACCESS_TOKEN=... OK_SESSION_SECRET_KEY=... npx tsx examples/real-api.ts
  */
@@ -53,11 +53,11 @@ Without credentials of your own, the other examples run against the emulator.`
 // The layers: sessions and endpoints read from the environment
 // ---------------------------------------------------------------------------------------------------------------
 
-const ok = OkClient.layer.pipe(Layer.provide(OkSession.layerTokenConfig()), Layer.provide(OkConfig.layerConfig()))
+const ok = OkClient.layer.pipe(Layer.provide(OkSession.layerTokenConfig()), Layer.provide(OkConfig.layerFromEnv))
 
 const mailru = MailRuClient.layer.pipe(
   Layer.provide(MailRuSession.layerTokenConfig()),
-  Layer.provide(MailRuConfig.layerConfig())
+  Layer.provide(MailRuConfig.layerFromEnv)
 )
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
+import { type ConfigurationError, requireText, requireUrl } from "./ConfigurationError.js"
 import {
   AccessDeniedError,
   LoginPageError,
@@ -27,6 +28,32 @@ import { redactUrl } from "./internal/url.js"
 import type { WireParams } from "./Params.js"
 import type * as Token from "./Token.js"
 import { type NetworkError, TimeoutError, type TransportError } from "./TransportError.js"
+
+/**
+ * The URL of an authorization page: `base` with each parameter that has a non-empty value, in the order given; the
+ * application id and the redirect URI are checked first.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const authorizeUrl = (
+  base: string,
+  params: {
+    readonly client_id: string
+    readonly redirect_uri: string
+    readonly [name: string]: string | undefined
+  },
+  names: { readonly clientId: string } = { clientId: "clientId" }
+): Effect.Effect<string, ConfigurationError> =>
+  Effect.gen(function*() {
+    yield* requireText(names.clientId, params.client_id)
+    yield* requireUrl("redirectUri", params.redirect_uri)
+    const url = new URL(base)
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== undefined && value !== "") url.searchParams.set(name, value)
+    }
+    return url.href
+  })
 
 /**
  * A form read from a page.

@@ -95,20 +95,14 @@ const scopeString = (scope: ReadonlyArray<string> | undefined) =>
  * @category Constructors
  */
 export const authorizeUrl = (options: AuthorizeUrlOptions): Effect.Effect<string, ConfigurationError> =>
-  Effect.gen(function*() {
-    const config = yield* MailRuConfig
-    const appId = yield* requireText("appId", options.appId)
-    const redirectUri = options.redirectUri ?? defaultRedirectUri
-    yield* requireUrl("redirectUri", redirectUri)
-    const url = new URL(config.authorizeUrl)
-    url.searchParams.set("client_id", appId)
-    url.searchParams.set("response_type", options.responseType)
-    url.searchParams.set("redirect_uri", redirectUri)
-    const scope = scopeString(options.scope)
-    if (scope !== undefined && scope !== "") url.searchParams.set("scope", scope)
-    if (options.state !== undefined) url.searchParams.set("state", options.state)
-    return url.href
-  })
+  Effect.flatMap(MailRuConfig, (config) =>
+    Auth.authorizeUrl(config.authorizeUrl, {
+      client_id: options.appId,
+      response_type: options.responseType,
+      redirect_uri: options.redirectUri ?? defaultRedirectUri,
+      scope: scopeString(options.scope),
+      state: options.state
+    }, { clientId: "appId" }))
 
 /**
  * What the authorization-code grant needs: the application, its secret key (the `client_secret`), the code and

@@ -5,11 +5,7 @@
  * @since 0.1.0
  */
 import * as ApiError from "@okmail/core/ApiError"
-import type { AuthError } from "@okmail/core/AuthError"
-import type { ConfigurationError, ParamsError } from "@okmail/core/ConfigurationError"
-import type { UnexpectedResultError } from "@okmail/core/ResultError"
-import type { TokenStoreError } from "@okmail/core/TokenStore"
-import type { TransportError } from "@okmail/core/TransportError"
+import type * as Client from "@okmail/core/Client"
 import * as Option from "effect/Option"
 
 /**
@@ -80,11 +76,4 @@ export const fromBody = (body: unknown, method: string): Option.Option<ApiError.
  * @since 0.1.0
  * @category Errors
  */
-export type MailRuError =
-  | ApiError.ApiError
-  | TransportError
-  | ConfigurationError
-  | ParamsError
-  | TokenStoreError
-  | AuthError
-  | UnexpectedResultError
+export type MailRuError = Client.Error

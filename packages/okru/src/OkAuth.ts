@@ -78,16 +78,14 @@ export interface AuthorizeUrlOptions {
  */
 export const authorizeUrl = Effect.fn("OkAuth.authorizeUrl")(function*(options: AuthorizeUrlOptions) {
   const config = yield* OkConfig
-  yield* requireText("applicationId", options.applicationId)
-  yield* requireUrl("redirectUri", options.redirectUri)
-  const url = new URL(config.authorizeUrl)
-  url.searchParams.set("client_id", options.applicationId)
-  if (options.scopes !== undefined && options.scopes.length > 0) url.searchParams.set("scope", options.scopes.join(";"))
-  url.searchParams.set("response_type", options.responseType ?? "code")
-  url.searchParams.set("redirect_uri", options.redirectUri)
-  url.searchParams.set("layout", options.layout ?? "w")
-  if (options.state !== undefined) url.searchParams.set("state", options.state)
-  return url.href
+  return yield* Auth.authorizeUrl(config.authorizeUrl, {
+    client_id: options.applicationId,
+    scope: options.scopes?.join(";"),
+    response_type: options.responseType ?? "code",
+    redirect_uri: options.redirectUri,
+    layout: options.layout ?? "w",
+    state: options.state
+  }, { clientId: "applicationId" })
 })
 
 /**
