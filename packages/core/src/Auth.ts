@@ -174,7 +174,9 @@ export const walk = <E>(
   options: WalkOptions<E>
 ): Effect.Effect<Token.Token, E | LoginPageError | NetworkError | TimeoutError, HttpClient.HttpClient> => {
   const hopLimit = Duration.decode(options.timeout)
-  const walkLimit = options.walkTimeout === undefined ? Duration.times(hopLimit, 2) : Duration.decode(options.walkTimeout)
+  const walkLimit = options.walkTimeout === undefined
+    ? Duration.times(hopLimit, 2)
+    : Duration.decode(options.walkTimeout)
   const redirect = options.redirectUri
   const stopAt = (url: URL) => url.origin === redirect.origin && url.pathname === redirect.pathname
   const limited = (limit: Duration.Duration, url: string | URL, method: string) =>
@@ -254,7 +256,9 @@ export const fromRedirect = (
       if (error === "access_denied") {
         return yield* new AccessDeniedError({ api: options.api, ...(description ? { detail: description } : {}) })
       }
-      if (CLIENT_REFUSED.has(error)) return yield* new UnknownClientError({ api: options.api, clientId: options.clientId })
+      if (CLIENT_REFUSED.has(error)) {
+        return yield* new UnknownClientError({ api: options.api, clientId: options.clientId })
+      }
       return yield* new OAuthError({
         api: options.api,
         error,

@@ -358,7 +358,11 @@ export const limit: {
  * @since 0.1.0
  * @category Combinators
  */
-export const limitWith = <A, E, R>(effect: Effect.Effect<A, E, R>, limiter: Service, key: string): Effect.Effect<A, E, R> =>
+export const limitWith = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  limiter: Service,
+  key: string
+): Effect.Effect<A, E, R> =>
   limiter === unlimited || limiter === none ? effect : limiter.take(key).pipe(
     Effect.zipRight(effect),
     Effect.tapBoth({

@@ -107,7 +107,9 @@ export const renewal = <RR>(options: {
   const { reauthorize, refresh } = options
   const withRefreshToken = (stale: Token) =>
     refresh === undefined || stale.refreshToken === undefined
-      ? Effect.fail(new ConfigurationError({ option: "refreshToken", detail: "the session's token has no refresh token" }))
+      ? Effect.fail(
+        new ConfigurationError({ option: "refreshToken", detail: "the session's token has no refresh token" })
+      )
       : refresh(stale, stale.refreshToken)
   return {
     renew: reauthorize === undefined

@@ -268,9 +268,18 @@ const step = (options: ImplicitOptions, login: string, domain: string, password:
     )
   }
   const pageError = (detail: string) =>
-    new LoginPageError({ api: "mailru", url: Settings.redactUrl(page.url), step: [...posted].pop() ?? "authorize", detail })
-  if (page.body.includes(TEXT_UNKNOWN_CLIENT)) return Effect.fail(new UnknownClientError({ api: "mailru", clientId: appId }))
-  if (page.url.pathname.replace(/\/+$/, "").endsWith("/recovery")) return Effect.fail(new UserBlockedError({ api: "mailru" }))
+    new LoginPageError({
+      api: "mailru",
+      url: Settings.redactUrl(page.url),
+      step: [...posted].pop() ?? "authorize",
+      detail
+    })
+  if (page.body.includes(TEXT_UNKNOWN_CLIENT)) {
+    return Effect.fail(new UnknownClientError({ api: "mailru", clientId: appId }))
+  }
+  if (page.url.pathname.replace(/\/+$/, "").endsWith("/recovery")) {
+    return Effect.fail(new UserBlockedError({ api: "mailru" }))
+  }
   if (page.url.searchParams.get("fail") === "1") return Effect.fail(new WrongCredentialsError({ api: "mailru" }))
   if (page.body.includes(TEXT_IN_DEVELOPMENT)) {
     return Effect.fail(new AppNotAvailableError({ api: "mailru", clientId: appId }))
@@ -315,7 +324,12 @@ export const implicit: (
     const [login, domain] = yield* splitEmail(options.email)
     const password = yield* requireSecret("password", options.password)
     const redirectUri = yield* requireUrl("redirectUri", options.redirectUri ?? defaultRedirectUri)
-    const start = yield* authorizeUrl({ appId, responseType: "token", redirectUri: redirectUri.href, scope: options.scope })
+    const start = yield* authorizeUrl({
+      appId,
+      responseType: "token",
+      redirectUri: redirectUri.href,
+      scope: options.scope
+    })
     return yield* Auth.walk({
       api: "mailru",
       start,

@@ -254,7 +254,9 @@ export const make: Effect.Effect<
       get: optional(typed("stream.get", MailRuSchema.StreamGetParams, Schema.Array(MailRuSchema.StreamEntry)))
     },
     photos: {
-      getAlbums: optional(typed("photos.getAlbums", MailRuSchema.PhotosGetAlbumsParams, Schema.Array(MailRuSchema.Album)))
+      getAlbums: optional(
+        typed("photos.getAlbums", MailRuSchema.PhotosGetAlbumsParams, Schema.Array(MailRuSchema.Album))
+      )
     },
     guestbook: {
       post: typed("guestbook.post", MailRuSchema.GuestbookPostParams, MailRuSchema.GuestbookPostResult)

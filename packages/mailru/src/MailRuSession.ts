@@ -167,7 +167,7 @@ export interface ServerOptions extends Omit<TokenOptions, "privateKey" | "secure
  * @since 0.1.0
  * @category Models
  */
-export interface CodeOptions extends Omit<MailRuSigner.Application, "uid" | "secretKey">, MailRuAuth.AuthorizationCodeOptions {}
+export interface CodeOptions extends FlowApplication, MailRuAuth.AuthorizationCodeOptions {}
 
 /**
  * The options of an implicit session: the user's e-mail and password, the scopes, the private key for the
@@ -183,7 +183,7 @@ export interface ImplicitOptions extends Omit<MailRuSigner.Application, "uid">, 
  * @since 0.1.0
  * @category Models
  */
-export interface PasswordOptions extends Omit<MailRuSigner.Application, "uid" | "secretKey">, MailRuAuth.PasswordOptions {}
+export interface PasswordOptions extends FlowApplication, MailRuAuth.PasswordOptions {}
 
 /**
  * The options of a refresh session: the application, its secret key, its private key for the client-server
@@ -191,8 +191,9 @@ export interface PasswordOptions extends Omit<MailRuSigner.Application, "uid" | 
  * @since 0.1.0
  * @category Models
  */
-export interface RefreshOptions extends Omit<MailRuSigner.Application, "uid" | "secretKey">, Omit<MailRuAuth.RefreshOptions, "keep"> {}
+export interface RefreshOptions extends FlowApplication, Omit<MailRuAuth.RefreshOptions, "keep"> {}
 
+type FlowApplication = Omit<MailRuSigner.Application, "uid" | "secretKey">
 type ClientSide<O> = O & { readonly privateKey: Redacted.Redacted<string> }
 type ServerSide<O> = Omit<O, "privateKey" | "secureZero"> & { readonly secretKey: Redacted.Redacted<string> }
 

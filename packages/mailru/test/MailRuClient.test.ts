@@ -122,7 +122,7 @@ describe("MailRuClient", () => {
       assert.isNotNull(query.get("sig"))
     }))
 
-  it.effect("publicRequest: unsigned, on publicUrl/<segments>, errors classified", () =>
+  it.effect("publicRequest: unsigned GET on publicUrl/<segments> whatever the configured verb, errors classified", () =>
     Effect.gen(function*() {
       const { layer, sent } = yield* recording
       yield* Effect.gen(function*() {
@@ -139,12 +139,14 @@ describe("MailRuClient", () => {
         assert.strictEqual(denied, "PermissionDeniedError 202")
       }).pipe(
         Effect.provide(MailRuClient.layer.pipe(Layer.provideMerge(MailRuSession.layerPublic()))),
+        Effect.provide(MailRuConfig.layer({ httpMethod: "POST" })),
         Effect.provide(layer),
         Effect.provide(Emulator.layerInProcess())
       )
       const requests = yield* Ref.get(sent)
       assert.strictEqual(requests.length, 2)
       for (const request of requests) {
+        assert.strictEqual(request.method, "GET")
         assert.strictEqual(request.url, "https://appsmail.ru/platform/mail/ivan")
         assert.notInclude(request.body, "sig=")
         assert.notInclude(request.body, "session_key=")

@@ -246,8 +246,11 @@ export const password: (
     }
     const secret = options.applicationSecretKey
     const params = isSecret(secret)
-      ? yield* OkSigner.make({ applicationKey: options.applicationKey, circuit: "application", applicationSecretKey: secret })
-        .sign(fields, Option.none())
+      ? yield* OkSigner.make({
+        applicationKey: options.applicationKey,
+        circuit: "application",
+        applicationSecretKey: secret
+      }).sign(fields, Option.none())
       : { ...fields, application_key: options.applicationKey, format: "json" }
     const { body } = yield* Auth.post({ api: "ok", method, url: config.apiUrl, params, timeout: config.timeout })
     const error = OkError.fromBody(body, method)
@@ -334,7 +337,9 @@ const step = (options: ImplicitOptions, password: string) =>
     if (!posted.has("login") && /client|application|приложени/i.test(page.body)) {
       return Effect.fail(new UnknownClientError({ api: "ok", clientId: options.applicationId }))
     }
-    return Effect.fail(new LoginPageError({ api: "ok", url: where, step: stepName, detail: `HTTP status ${page.status}` }))
+    return Effect.fail(
+      new LoginPageError({ api: "ok", url: where, step: stepName, detail: `HTTP status ${page.status}` })
+    )
   }
   const loginForm = Auth.findForm(page, LOGIN_FIELDS)
   if (Option.isSome(loginForm) || (posted.has("login") && pageCommand(page) === "OAuth2Login")) {
