@@ -220,10 +220,10 @@ export const layerConfig = <A, ROut, E, R, ES, RS>(
  * @category Constructors
  */
 export const configured: {
-  <S, O>(config: Config.Config<O>, make: Given<S, O>): <ES = never, RS = never>(
+  <S, O>(config: Config.Config<NoInfer<O>>, make: Given<S, O>): <ES = never, RS = never>(
     options?: ConfigOptions<O, ES, RS>
   ) => Layer.Layer<S, ES | SessionError | ConfigError.ConfigError, RS>
-  <S, O, E>(config: Config.Config<O>, make: Flow<S, O, E>): <ES = never, RS = never>(
+  <S, O, E>(config: Config.Config<NoInfer<O>>, make: Flow<S, O, E>): <ES = never, RS = never>(
     options?: ConfigOptions<O, ES, RS>
   ) => Layer.Layer<S, ES | E | SessionError | ConfigError.ConfigError, HttpClient.HttpClient | RS>
 } = <O>(config: Config.Config<O>, make: (options: O & StoreOption<any, any>) => Layer.Layer<any, any, any>) =>

@@ -346,15 +346,7 @@ const refreshToken = Config.redacted("MAILRU_REFRESH_TOKEN")
  * @since 0.1.0
  * @category Config
  */
-export const configs: {
-  readonly public: Config.Config<PublicOptions>
-  readonly token: Config.Config<TokenOptions>
-  readonly client: Config.Config<ClientOptions>
-  readonly server: Config.Config<ServerOptions>
-  readonly refresh: Config.Config<RefreshOptions>
-  readonly refreshClient: Config.Config<ClientSide<RefreshOptions>>
-  readonly refreshServer: Config.Config<ServerSide<RefreshOptions>>
-} = {
+export const configs = {
   public: Config.all({ appId: Settings.optional(appId) }),
   token: Config.all({
     appId,

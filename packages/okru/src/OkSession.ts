@@ -305,13 +305,7 @@ const sessionSecretKey = Config.redacted("OK_SESSION_SECRET_KEY")
  * @since 0.1.0
  * @category Config
  */
-export const configs: {
-  readonly public: Config.Config<PublicOptions>
-  readonly token: Config.Config<TokenOptions>
-  readonly client: Config.Config<ClientOptions>
-  readonly server: Config.Config<ServerOptions>
-  readonly refresh: Config.Config<RefreshOptions>
-} = {
+export const configs = {
   public: Config.all({ applicationKey, applicationSecretKey }),
   token: Config.all({
     applicationKey,
