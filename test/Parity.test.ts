@@ -332,7 +332,7 @@ const mailru: Adapter = {
     ),
   readMethod: "users.getInfo",
   reserved: ["method", "app_id", "session_key", "secure", "sig"],
-  serviceUnavailable: 2,
+  serviceUnavailable: 3,
   config: mailruConfig,
   flows: [
     { name: "MailRuAuth.password", target: "oauth/token", run: mailruPassword() },

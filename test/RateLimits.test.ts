@@ -85,7 +85,7 @@ describe("RetryPolicy against the emulator", () => {
       const client = yield* MailRuClient.MailRuClient
       const post = { uid: Seed.mailru.users[1]!.uid, text: "Привет!" }
 
-      yield* control.inject({ api: "mailru", target: "friends.get", fault: Fault.apiError(2), times: 2 })
+      yield* control.inject({ api: "mailru", target: "friends.get", fault: Fault.apiError(3), times: 2 })
       const read = yield* Effect.fork(client.friends.get())
       yield* drive(5)
       assert.isArray(yield* Fiber.join(read))

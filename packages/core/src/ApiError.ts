@@ -176,6 +176,79 @@ export class UnknownMethodError extends Schema.TaggedError<UnknownMethodError>("
 }
 
 /**
+ * The API failed for a reason it does not give and asks for the request to be sent again (Mail.Ru's 1, "unknown
+ * error, please resubmit the request"). It is worth one retry, not more: `retryLimit` caps what the retry policy
+ * spends on it.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class TransientApiError extends Schema.TaggedError<TransientApiError>("@okmail/core/TransientApiError")(
+  "TransientApiError",
+  fields
+) {
+  /** @since 0.1.0 */
+  readonly retryable = true
+  /** @since 0.1.0 */
+  readonly retryLimit = 1
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describe(this, "unknown error, to be sent again")
+  }
+}
+
+/**
+ * The method is deprecated: it will not answer again, whatever the caller waits for.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class MethodDeprecatedError extends Schema.TaggedError<MethodDeprecatedError>(
+  "@okmail/core/MethodDeprecatedError"
+)("MethodDeprecatedError", fields) {
+  /** @since 0.1.0 */
+  readonly retryable = false
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describe(this, "method deprecated")
+  }
+}
+
+/**
+ * The API does not know the application the call names (a wrong application id).
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class ApplicationNotFoundError extends Schema.TaggedError<ApplicationNotFoundError>(
+  "@okmail/core/ApplicationNotFoundError"
+)("ApplicationNotFoundError", fields) {
+  /** @since 0.1.0 */
+  readonly retryable = false
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describe(this, "application not found")
+  }
+}
+
+/**
+ * The session's user has not installed the application.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class ApplicationNotInstalledError extends Schema.TaggedError<ApplicationNotInstalledError>(
+  "@okmail/core/ApplicationNotInstalledError"
+)("ApplicationNotInstalledError", fields) {
+  /** @since 0.1.0 */
+  readonly retryable = false
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describe(this, "application not installed for this user")
+  }
+}
+
+/**
  * Any other API error: the code and description say what.
  *
  * @since 0.1.0
@@ -208,6 +281,10 @@ export type ApiError =
   | ServiceUnavailableError
   | InvalidParameterError
   | UnknownMethodError
+  | TransientApiError
+  | MethodDeprecatedError
+  | ApplicationNotFoundError
+  | ApplicationNotInstalledError
   | OtherApiError
 
 /**
@@ -225,6 +302,10 @@ export const ApiError = Schema.Union(
   ServiceUnavailableError,
   InvalidParameterError,
   UnknownMethodError,
+  TransientApiError,
+  MethodDeprecatedError,
+  ApplicationNotFoundError,
+  ApplicationNotInstalledError,
   OtherApiError
 )
 
@@ -245,6 +326,10 @@ const constructors: { readonly [K in ErrorClass]: new(args: typeof ApiErrorField
   ServiceUnavailableError,
   InvalidParameterError,
   UnknownMethodError,
+  TransientApiError,
+  MethodDeprecatedError,
+  ApplicationNotFoundError,
+  ApplicationNotInstalledError,
   OtherApiError
 }
 

@@ -199,6 +199,19 @@ export const schedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unknow
   )
 }
 
+// An error may cap the retries spent on it (`retryLimit`, such as a "please resubmit" answer worth one retry): a
+// failure whose kind has been retried that many times in this call is final, whatever the policy allows.
+const withinErrorLimits = () => {
+  const retried = new Map<unknown, number>()
+  return (error: unknown): boolean => {
+    if (!Predicate.hasProperty(error, "retryLimit") || typeof error.retryLimit !== "number") return true
+    const kind = Predicate.hasProperty(error, "_tag") ? error._tag : error
+    const count = retried.get(kind) ?? 0
+    retried.set(kind, count + 1)
+    return count < error.retryLimit
+  }
+}
+
 /**
  * Tells whether a failure may pass on a later try: only an error whose `retryable` flag is `true` (service
  * unavailable, rate limited, a network failure, a timeout, a 5xx, 408 or 429 status, a body that is not JSON or is
@@ -313,9 +326,12 @@ export const apply: {
   ): Effect.Effect<A, E, R> => {
     if (policy.maxRetries === 0) return effect
     if (isWrite(method) && !(options?.retryWrites ?? policy.retryWrites)) return effect
-    return Effect.retry(Effect.tapError(effect, (error) => logRetryable(method, error)), {
-      schedule: scheduleOf(policy),
-      while: isRetryable
+    return Effect.suspend(() => {
+      const withinLimits = withinErrorLimits()
+      return Effect.retry(Effect.tapError(effect, (error) => logRetryable(method, error)), {
+        schedule: scheduleOf(policy),
+        while: (error) => isRetryable(error) && withinLimits(error)
+      })
     })
   }
 )

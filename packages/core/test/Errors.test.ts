@@ -16,6 +16,10 @@ describe("errors", () => {
       ServiceUnavailableError: true,
       InvalidParameterError: false,
       UnknownMethodError: false,
+      TransientApiError: true,
+      MethodDeprecatedError: false,
+      ApplicationNotFoundError: false,
+      ApplicationNotInstalledError: false,
       OtherApiError: false
     }
     for (const [tag, expected] of Object.entries(retryable) as Array<[ApiError.ErrorClass, boolean]>) {

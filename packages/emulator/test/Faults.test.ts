@@ -27,7 +27,7 @@ describe("injected faults, each for the next call only", () => {
       yield* injectMailRu(Fault.apiError(4))
       const mailru = yield* mailruCall()
       assert.strictEqual(mailru.headers["content-type"], "text/javascript; charset=utf-8")
-      assert.deepStrictEqual(json(mailru), { error: { error_code: 4, error_msg: "Application request limit reached" } })
+      assert.deepStrictEqual(json(mailru), { error: { error_code: 4, error_msg: "Method is deprecated" } })
       assert.isArray(json(yield* mailruCall()))
     }).pipe(Effect.provide(inProcess())))
 

@@ -9,28 +9,33 @@ import type * as Client from "@okmail/core/Client"
 import * as Option from "effect/Option"
 
 /**
- * Error codes to classes. Only 202 is confirmed by Mail.Ru's own pages; the others are believed to follow the
- * old Facebook REST table the Mail.Ru Platform copied, so a correction is a one-line change here. Codes absent
- * from the table are `OtherApiError`.
+ * Error codes to classes, from the "Коды ошибок" table every REST method page of api.mail.ru carries (for example
+ * api.mail.ru/docs/reference/rest/photos-getalbums/ and photos-get): [doc] marks a code from those pages, [3p] one
+ * seen elsewhere. There is no documented rate-limit code. Codes absent from the table are `OtherApiError`.
  *
- * Mail.Ru answers 102 for a session that is "invalid or expired" alike and the body does not tell which. It is
- * classified as `SessionExpiredError`, so that a session that can renew its token renews it once and replays the
- * call: that is the cheapest recovery when the token merely expired, and when the session was revoked the
- * renewal itself fails with the OAuth server's own verdict (`invalid_grant`), which is the truthful error.
+ * - 1, "unknown error, please resubmit the request": the vendor asks for the request again, so it is worth one
+ *   retry (`TransientApiError`, whose `retryLimit` is 1) but no more — a failure that persists is not transient.
+ * - 102, "user authorization failed (session key or uid incorrect)": the body does not tell an expired session
+ *   from a wrong one. It is a `SessionExpiredError`, so that a session that can renew its token renews it once and
+ *   replays the call: the cheapest recovery when the token merely expired; when it was revoked, the renewal itself
+ *   fails with the OAuth server's verdict (`invalid_grant`), which is the truthful error.
  *
  * @since 0.1.0
  * @category Classification
  */
 export const table: ReadonlyMap<number, ApiError.ErrorClass> = new Map<number, ApiError.ErrorClass>([
-  [1, "OtherApiError"], // unknown error [?]
-  [2, "ServiceUnavailableError"], // service temporarily unavailable [?]
-  [3, "UnknownMethodError"], // unknown method [?]
-  [4, "RateLimitedError"], // too many calls [?]
-  [100, "InvalidParameterError"], // invalid parameter [?]
-  [102, "SessionExpiredError"], // invalid or expired session [?] (see above)
-  [104, "BadSignatureError"], // incorrect signature [?]
-  [200, "PermissionDeniedError"], // permission error [?]
-  [202, "PermissionDeniedError"] // "Access to this object is denied" [doc]
+  [1, "TransientApiError"], // unknown error, please resubmit the request [doc]
+  [2, "UnknownMethodError"], // unknown method called [doc]
+  [3, "ServiceUnavailableError"], // service temporarily unavailable, please try again later [doc]
+  [4, "MethodDeprecatedError"], // method is deprecated [doc]
+  [100, "InvalidParameterError"], // one of the parameters is missing or invalid [doc]
+  [102, "SessionExpiredError"], // user authorization failed: session key or uid incorrect [doc] (see above)
+  [103, "ApplicationNotFoundError"], // application lookup failed: wrong application id [doc]
+  [104, "BadSignatureError"], // incorrect signature [doc]
+  [105, "ApplicationNotInstalledError"], // application is not installed for this user [doc]
+  [200, "PermissionDeniedError"], // permission error: the user has not granted it [doc]
+  [202, "PermissionDeniedError"], // access to this object is denied [doc]
+  [501, "InvalidParameterError"] // incorrect image [3p]
 ])
 
 /**

@@ -7,15 +7,18 @@ const body = (code: unknown, msg = "message") => ({ error: { error_code: code, e
 describe("MailRuError", () => {
   it("classifies the nested error bodies by the one table", () => {
     const expected: ReadonlyArray<readonly [number, string]> = [
-      [1, "OtherApiError"],
-      [2, "ServiceUnavailableError"],
-      [3, "UnknownMethodError"],
-      [4, "RateLimitedError"],
+      [1, "TransientApiError"],
+      [2, "UnknownMethodError"],
+      [3, "ServiceUnavailableError"],
+      [4, "MethodDeprecatedError"],
       [100, "InvalidParameterError"],
       [102, "SessionExpiredError"],
+      [103, "ApplicationNotFoundError"],
       [104, "BadSignatureError"],
+      [105, "ApplicationNotInstalledError"],
       [200, "PermissionDeniedError"],
       [202, "PermissionDeniedError"],
+      [501, "InvalidParameterError"],
       [999, "OtherApiError"]
     ]
     for (const [code, tag] of expected) {
@@ -50,8 +53,11 @@ describe("MailRuError", () => {
   })
 
   it("marks which errors a retry can help", () => {
-    assert.isTrue(Option.getOrThrow(MailRuError.fromBody(body(2), "m")).retryable)
-    assert.isTrue(Option.getOrThrow(MailRuError.fromBody(body(4), "m")).retryable)
+    // 3 asks to try again later, 1 to resubmit (once); 2 (unknown method) and 4 (deprecated) never pass on a retry.
+    assert.isTrue(Option.getOrThrow(MailRuError.fromBody(body(3), "m")).retryable)
+    assert.isTrue(Option.getOrThrow(MailRuError.fromBody(body(1), "m")).retryable)
+    assert.isFalse(Option.getOrThrow(MailRuError.fromBody(body(2), "m")).retryable)
+    assert.isFalse(Option.getOrThrow(MailRuError.fromBody(body(4), "m")).retryable)
     assert.isFalse(Option.getOrThrow(MailRuError.fromBody(body(202), "m")).retryable)
   })
 })

@@ -22,12 +22,12 @@ const injectApi = (code: number, target = "users.getInfo") =>
 
 // Each API error class, from an error body the emulator really answered, recovered by its tag.
 const classes = [
-  [1, "OtherApiError"],
-  [2, "ServiceUnavailableError"],
-  [3, "UnknownMethodError"],
-  [4, "RateLimitedError"],
+  [2, "UnknownMethodError"],
+  [4, "MethodDeprecatedError"],
   [100, "InvalidParameterError"],
+  [103, "ApplicationNotFoundError"],
   [104, "BadSignatureError"],
+  [105, "ApplicationNotInstalledError"],
   [200, "PermissionDeniedError"],
   [202, "PermissionDeniedError"]
 ] as const
@@ -68,7 +68,7 @@ describe("MailRuClient errors", () => {
       const unknown = yield* mailru.call("nosuch.method").pipe(
         Effect.catchTag("UnknownMethodError", (e) => Effect.succeed(e.code))
       )
-      assert.strictEqual(unknown, 3)
+      assert.strictEqual(unknown, 2)
     }).pipe(withSession(client)))
 
   it.effect("a wrong private key gives a BadSignatureError", () =>
@@ -95,7 +95,7 @@ describe("MailRuClient errors", () => {
       const body = yield* mailru.callRaw("photos.getAlbums")
       assert.deepInclude(body as object, { error: { error_code: 202, error_msg: (body as any).error.error_msg } })
       const error = yield* mailru.callRaw("nosuch.method")
-      assert.strictEqual((error as any).error.error_code, 3)
+      assert.strictEqual((error as any).error.error_code, 2)
     }).pipe(withSession(client)))
 
   it.effect("transport failures are typed: status, HTML, malformed JSON, empty body, disconnect", () =>

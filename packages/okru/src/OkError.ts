@@ -11,8 +11,11 @@ import * as Option from "effect/Option"
 type Entry = readonly [from: number, to: number, errorClass: ApiError.ErrorClass]
 
 /**
- * Error codes to classes, as four matching third-party tables give them (the official page could not be read):
- * a correction is a one-line change here. Codes absent from the table are `OtherApiError`.
+ * Error codes to classes, as four matching third-party tables give them: no row is confirmed by the vendor's own
+ * wording, since OK.ru's error-code page could not be read and its method pages do not list codes. The names agree
+ * across those tables and with the codes the API was seen to answer (102 with `PARAM_SESSION_EXPIRED`, 9999 with
+ * `SYSTEM`); the classes are our reading of the names. A correction is a one-line change here. Codes absent from
+ * the table are `OtherApiError`.
  *
  * @since 0.1.0
  * @category Classification

@@ -131,15 +131,18 @@ export const okResult = (value: unknown) =>
   HttpServerResponse.unsafeJson(value, { contentType: "application/json;charset=utf-8" })
 
 export const mailruErrorMessages: Readonly<Record<number, string>> = {
-  1: "Unknown error",
-  2: "Service temporarily unavailable",
-  3: "Unknown method called",
-  4: "Application request limit reached",
+  1: "Unknown error: please resubmit the request",
+  2: "Unknown method called",
+  3: "Service temporarily unavailable: please try again later",
+  4: "Method is deprecated",
   100: "One of the parameters specified was missing or invalid",
-  102: "User authorization failed: invalid session",
+  102: "User authorization failed: the session key or uid is incorrect",
+  103: "Application lookup failed: the application id is not correct",
   104: "Incorrect signature",
-  200: "Permission error",
-  202: "Access to this object is denied"
+  105: "Application is not installed for this user",
+  200: "Permission error: the user has not granted the application this permission",
+  202: "Access to this object is denied",
+  501: "Incorrect image"
 }
 
 /** Mail.Ru answers JSON labelled `text/javascript`. */

@@ -188,7 +188,7 @@ export const api = (world: World): Answer => {
       if (method === "") return yield* fail(100, "method is required")
       const app = applicationById(params["app_id"])
       if (app === undefined) return yield* fail(100, "app_id: no such application")
-      if (!Object.hasOwn(table, method)) return yield* fail(3)
+      if (!Object.hasOwn(table, method)) return yield* fail(2)
       const sig = (params["sig"] ?? "").toLowerCase()
       if (sig === "") return yield* fail(104, "sig is required")
       const sessionKey = params["session_key"]
