@@ -136,7 +136,9 @@ const build = <S, T, R, EF, RF, RR>(
 ) =>
   Effect.gen(function*() {
     yield* plan.check
-    const store = yield* TokenStore.TokenStore
+    // A token that cannot be written (a full disk) is kept in memory and written again later: a renewed token,
+    // and Mail.Ru's rotated refresh token with it, is never lost.
+    const store = yield* TokenStore.keepOnFailure(yield* TokenStore.TokenStore)
     let token = yield* store.get
     if (Option.isNone(token)) {
       token = yield* plan.obtain
@@ -150,7 +152,7 @@ const build = <S, T, R, EF, RF, RR>(
     const refresh = yield* TokenRefresh.make((stale) => Effect.provide(renewal.renew(stale), captured), {
       reauthorizes: renewal.reauthorizes,
       settings: yield* renewal.settings
-    })
+    }).pipe(Effect.provideService(TokenStore.TokenStore, store))
     return Context.add(context, tags.TokenRefresh, refresh)
   }).pipe(Effect.withSpan(plan.name))
 

@@ -83,6 +83,10 @@ export class TokenRefresh extends Context.Tag("@okmail/core/TokenRefresh")<Token
 
 const sameToken = (a: Token, b: Token) => Redacted.value(a.accessToken) === Redacted.value(b.accessToken)
 
+// The OAuth server answers invalid_grant for a refresh token that was revoked, expired or already spent.
+const refusedGrant = (error: RefreshError): boolean =>
+  Predicate.isTagged(error, "OAuthError") && (error as { readonly error?: unknown }).error === "invalid_grant"
+
 /**
  * Makes a single-flight renewal over `renew` (the flow that gets a new token). The renewal runs in the scope
  * of the session, so that a caller interrupted while waiting does not cancel it for the others.
@@ -99,16 +103,35 @@ export const make = (
     const scope = yield* Effect.scope
     const inFlight = yield* SynchronizedRef.make(Option.none<Deferred.Deferred<Token, RefreshError>>())
 
+    // The token another renewal — of this process, or of another one sharing the store — left in the store.
+    const storedOtherThan = (stale: Token) =>
+      Effect.map(
+        Effect.orElseSucceed(store.get, () => Option.none<Token>()),
+        Option.filter((stored) => !sameToken(stored, stale))
+      )
+
+    // Under the store's lock across processes when it has one: read it, renew only if nobody did, store.
+    const renewal = (stale: Token) =>
+      Effect.gen(function*() {
+        const stored = yield* storedOtherThan(stale)
+        if (Option.isSome(stored)) return stored.value
+        const outcome = yield* renew(stale).pipe(
+          Effect.map((token) => ({ token, fromStore: false })),
+          // A refused refresh token may have been spent by another process that stored what it got.
+          Effect.catchIf(refusedGrant, (error) =>
+            Effect.flatMap(storedOtherThan(stale), (other) =>
+              Option.isSome(other)
+                ? Effect.succeed({ token: other.value, fromStore: true })
+                : Effect.fail(error)))
+        )
+        if (!outcome.fromStore) yield* store.set(outcome.token)
+        return outcome.token
+      })
+
     const start = (stale: Token) =>
       Effect.gen(function*() {
         const deferred = yield* Deferred.make<Token, RefreshError>()
-        const stored = yield* Effect.either(store.get)
-        if (stored._tag === "Right" && Option.isSome(stored.right) && !sameToken(stored.right.value, stale)) {
-          yield* Deferred.succeed(deferred, stored.right.value)
-          return [deferred, Option.none()] as const
-        }
-        yield* renew(stale).pipe(
-          Effect.tap((token) => store.set(token)),
+        yield* (store.exclusive === undefined ? renewal(stale) : store.exclusive(renewal(stale))).pipe(
           Effect.withSpan("TokenRefresh.renew"),
           Effect.tapBoth({
             onSuccess: (token) => Effect.logDebug(`Token renewed${token.expiresAt ? `, valid until ${token.expiresAt}` : ""}`),

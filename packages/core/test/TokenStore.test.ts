@@ -3,11 +3,12 @@ import * as KeyValueStore from "@effect/platform/KeyValueStore"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -134,4 +135,56 @@ describe("TokenStore", () => {
       assert.strictEqual(error.reason, "Io")
     }).pipe(Effect.provide(TokenStore.layerFile(dir)), Effect.provide(NodeContext.layer))
   })
+
+  // Real time: the lock's waits interleave with file I/O, which a TestClock cannot drive.
+  it.live("file: the lock across processes waits for its holder, breaks a stale lock, and gives up typed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "okmail-lock-"))
+    const path = join(dir, "token.json")
+    return Effect.gen(function*() {
+      const store = yield* TokenStore.makeFile(path, { staleAfter: "2 minutes", wait: "300 millis", poll: "20 millis" })
+      const exclusive = store.exclusive!
+      // Held by this process: the lock file exists while the effect runs, and is gone after.
+      assert.isTrue(yield* exclusive(Effect.sync(() => existsSync(`${path}.lock`))))
+      assert.isFalse(existsSync(`${path}.lock`))
+      // Held by another, live process: a taker waits, and gives up with the store's typed error.
+      writeFileSync(`${path}.lock`, String(Date.now()))
+      const gaveUp = yield* Effect.either(exclusive(Effect.succeed("ran")))
+      assert.isTrue(gaveUp._tag === "Left" && gaveUp.left.operation === "lock")
+      // Released by the other process while this one waits: it runs.
+      const waiting = yield* Effect.fork(exclusive(Effect.succeed("ran")))
+      yield* Effect.sleep("50 millis")
+      rmSync(`${path}.lock`)
+      assert.strictEqual(yield* Fiber.join(waiting), "ran")
+      // Left by a process that died long ago: older than `staleAfter`, it is broken.
+      writeFileSync(`${path}.lock`, String(Date.now() - 10 * 60_000))
+      assert.strictEqual(yield* exclusive(Effect.succeed("ran")), "ran")
+      assert.isFalse(existsSync(`${path}.lock`))
+    }).pipe(Effect.provide(NodeContext.layer))
+  })
+
+  it.effect("keepOnFailure: a token the store cannot write is kept, served, and written once the store recovers", () =>
+    Effect.gen(function*() {
+      const memory = yield* TokenStore.makeMemory()
+      let full = true
+      const flaky: TokenStore.Service = {
+        ...memory,
+        set: (t) =>
+          full
+            ? Effect.fail(new TokenStore.TokenStoreError({ reason: "Io", operation: "set", location: "x", detail: "full" }))
+            : memory.set(t)
+      }
+      const store = yield* TokenStore.keepOnFailure(flaky, { retryAfter: "30 seconds" })
+      yield* store.set(token("kept"))
+      assert.deepStrictEqual(accessOf(yield* store.get), Option.some("kept"))
+      assert.isTrue(Option.isNone(yield* memory.get))
+      full = false
+      // Not written again before `retryAfter`…
+      yield* TestClock.adjust("10 seconds")
+      yield* store.get
+      assert.isTrue(Option.isNone(yield* memory.get))
+      // …then written by the next read.
+      yield* TestClock.adjust("25 seconds")
+      assert.deepStrictEqual(accessOf(yield* store.get), Option.some("kept"))
+      assert.deepStrictEqual(accessOf(yield* memory.get), Option.some("kept"))
+    }))
 })
