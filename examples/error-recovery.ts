@@ -6,8 +6,8 @@
  * - API errors, whatever the HTTP status the API used: `PermissionDeniedError`, `RateLimitedError`,
  *   `SessionExpiredError`, `InvalidSessionError`, `BadSignatureError`, `ServiceUnavailableError`,
  *   `InvalidParameterError`, `UnknownMethodError`, `OtherApiError` — with `code`, `description`, `method`.
- * - Transport errors: `NetworkError`, `TimeoutError`, `StatusError`, `NotJsonError`, `EmptyResponseError` — with
- *   the method and the URL without its query.
+ * - Transport errors: `NetworkError`, `TimeoutError`, `StatusError`, `NotJsonError`, `EmptyResponseError`,
+ *   `ResponseTooLargeError` — with the method and the URL without its query.
  * - Authorization, configuration, parameter and token-store errors.
  *
  * Errors whose `retryable` flag is set (rate limits, a service down for a moment, the transport) are first

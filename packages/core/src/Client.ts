@@ -7,11 +7,11 @@
  * session's token (renewed before it expires, and once more when the API says it has), the signature, the rate
  * limit, the HTTP exchange under the client's time limit, and the classification of the answer.
  *
- * The settings rule: whatever is provided to the client's layer applies to its calls — the API's endpoints and
- * time limit, the `RateLimit` and the `RetryPolicy` — and a `RateLimit` or `RetryPolicy` provided around one
- * call (`Effect.provideService`) applies to that call. A session built on a flow hands its client the settings
- * its flows ran with: a client given none holds the session's, and a client given other ones fails to build
- * with a `ConfigurationError` instead of calling one server with another's tokens.
+ * The settings rule: whatever is provided to the client's layer applies to its calls — the API's endpoints, time
+ * limit and largest body, the `RateLimit` and the `RetryPolicy` — and a `RateLimit` or `RetryPolicy` provided
+ * around one call (`Effect.provideService`) applies to that call. A session built on a flow hands its client the
+ * settings its flows ran with: a client given none holds the session's, and a client given other ones fails to
+ * build with a `ConfigurationError` instead of calling one server with another's tokens.
  *
  * @since 0.1.0
  */
@@ -188,15 +188,15 @@ export const encodeCall = (
   if (typeof method !== "string" || !METHOD_NAME.test(method)) {
     return Either.left(new ParamsError({ key: "method", detail: "a method name is written group.name" }))
   }
-  if (typeof params !== "object" || params === null || Array.isArray(params)) {
-    return Either.left(new ParamsError({ key: "params", detail: "the parameters must be an object" }))
-  }
-  for (const key of Object.keys(params)) {
-    if (key === "method" || reserved.has(key)) {
-      return Either.left(new ParamsError({ key, detail: "the client sets this parameter itself" }))
+  // Encoded first: the encoder reads hostile values (throwing getters, proxies) without ever throwing.
+  return Either.flatMap(Params.encode(params as Params.Params), (wire) => {
+    for (const key of Object.keys(wire)) {
+      if (key === "method" || reserved.has(key)) {
+        return Either.left(new ParamsError({ key, detail: "the client sets this parameter itself" }))
+      }
     }
-  }
-  return Params.encode(params as Params.Params)
+    return Either.right(wire)
+  })
 }
 
 /**
@@ -230,7 +230,15 @@ export const make = <C extends Settings.Settings, S, T, R>(
 
     const exchange = (method: string, url: string, params: Params.WireParams, httpMethod: "POST" | "GET") =>
       Effect.gen(function*() {
-        const request: ApiHttp.Request = { api, method, url, httpMethod, params, timeout: settings.timeout }
+        const request: ApiHttp.Request = {
+          api,
+          method,
+          url,
+          httpMethod,
+          params,
+          timeout: settings.timeout,
+          maxBodyBytes: settings.maxBodyBytes
+        }
         const response = yield* ApiHttp.sendWith(http, request, timeLimit)
         const body = yield* ApiHttp.parseJson(request, response)
         return { status: response.status, body }

@@ -8,8 +8,8 @@
  * per second one call per 2.2 s.
  *
  * The counts live in a `Store`, a small interface of three atomic operations; `layer` keeps them in memory, one
- * process wide. A store shared by several processes (Redis, a database) can be plugged in through
- * `Options.store` without changing the service.
+ * process wide, forgetting the keys that have nothing left to count. A store shared by several processes (Redis,
+ * a database) can be plugged in through `Options.store` without changing the service.
  *
  * `RateLimit` is a `Context.Reference` whose default does not limit, so clients that call `limit` work unchanged
  * when a program provides no limiter.
@@ -125,22 +125,65 @@ interface Entry {
   readonly started: Array<number>
   penalties: number
   pausedUntil: number
+  // From then on, the entry's calls are out of their window and its pause is over.
+  idleAt: number
 }
 
 /**
- * Makes a store that keeps the counts in memory: one small entry per key, for the life of the store.
+ * The most keys an in-memory store holds. Beyond it the least recently used key is forgotten, as if it had never
+ * been seen: long before that, the idle keys have been swept away, so this only bites when more keys are in use at
+ * once than a process can sensibly track.
+ *
+ * @since 0.1.0
+ * @category Constants
+ */
+export const memoryStoreMaxKeys = 100_000
+
+// Idle keys are swept once as many keys have been added since the last sweep as it left (and at least this many),
+// so that a sweep's cost is shared by the keys added before it.
+const sweepEvery = 1_000
+
+/**
+ * A `Store` in memory, which can tell how many keys it holds.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface MemoryStore extends Store {
+  /** The number of keys held: those in use, and idle ones not swept yet. For tests and metrics. */
+  readonly size: Effect.Effect<number>
+}
+
+/**
+ * Makes a store that keeps the counts in memory, one small entry per key. A key is forgotten once it carries no
+ * information: its calls are out of their window, it is not paused, and its pauses have been reset by a success.
+ * Such keys are swept lazily as new keys arrive, and at most `memoryStoreMaxKeys` are held, so memory stays
+ * bounded however many keys (tokens, with `byToken`) come and go.
  *
  * @since 0.1.0
  * @category Constructors
  */
-export const makeMemoryStore: Effect.Effect<Store> = Effect.sync(() => {
+export const makeMemoryStore: Effect.Effect<MemoryStore> = Effect.sync(() => {
+  // In the order of their last use, least recent first.
   const entries = new Map<string, Entry>()
-  const entry = (key: string): Entry => {
+  let added = 0
+  let sweepAfter = sweepEvery
+  const isIdle = (entry: Entry, now: number) => entry.penalties === 0 && entry.idleAt <= now
+  const use = (key: string, now: number): Entry => {
     let found = entries.get(key)
-    if (found === undefined) {
-      found = { started: [], penalties: 0, pausedUntil: 0 }
-      entries.set(key, found)
+    if (found !== undefined) {
+      entries.delete(key)
+    } else {
+      added += 1
+      if (added >= sweepAfter) {
+        for (const [name, entry] of entries) if (isIdle(entry, now)) entries.delete(name)
+        added = 0
+        sweepAfter = Math.max(sweepEvery, entries.size)
+      }
+      if (entries.size >= memoryStoreMaxKeys) entries.delete(entries.keys().next().value!)
+      found = { started: [], penalties: 0, pausedUntil: 0, idleAt: 0 }
     }
+    entries.set(key, found)
     return found
   }
   return {
@@ -148,13 +191,14 @@ export const makeMemoryStore: Effect.Effect<Store> = Effect.sync(() => {
       Effect.clockWith((clock) =>
         Effect.sync(() => {
           const now = clock.unsafeCurrentTimeMillis()
-          const current = entry(key)
+          const current = use(key, now)
           if (current.pausedUntil > now) return current.pausedUntil - now
           while (current.started.length > 0 && current.started[0]! + rule.windowMillis <= now) {
             current.started.shift()
           }
           if (current.started.length < rule.limit) {
             current.started.push(now)
+            current.idleAt = Math.max(current.idleAt, now + rule.windowMillis)
             return 0
           }
           return current.started[0]! + rule.windowMillis - now
@@ -164,11 +208,12 @@ export const makeMemoryStore: Effect.Effect<Store> = Effect.sync(() => {
       Effect.clockWith((clock) =>
         Effect.sync(() => {
           const now = clock.unsafeCurrentTimeMillis()
-          const current = entry(key)
+          const current = use(key, now)
           if (current.pausedUntil > now) return current.pausedUntil - now
           const pause = Math.min(rule.pauseCapMillis, rule.pauseBaseMillis * 2 ** current.penalties)
           current.penalties += 1
           current.pausedUntil = now + pause
+          current.idleAt = Math.max(current.idleAt, current.pausedUntil)
           return pause
         })
       ),
@@ -176,7 +221,8 @@ export const makeMemoryStore: Effect.Effect<Store> = Effect.sync(() => {
       Effect.sync(() => {
         const current = entries.get(key)
         if (current !== undefined) current.penalties = 0
-      })
+      }),
+    size: Effect.sync(() => entries.size)
   }
 })
 
@@ -187,13 +233,19 @@ export const makeMemoryStore: Effect.Effect<Store> = Effect.sync(() => {
  * @category Models
  */
 export interface Options {
-  /** Calls per second for each key; may be fractional (`0.5` is one call every two seconds). */
+  /**
+   * Calls per second for each key; may be fractional (`0.5` is one call every two seconds), down to one call a
+   * day.
+   */
   readonly requestsPerSecond: number
-  /** How much longer than nominal the window is, as a fraction: `0.1` (the default) pads 1 s to 1.1 s. */
+  /**
+   * How much longer than nominal the window is, as a fraction: `0.1` (the default) pads 1 s to 1.1 s. The padded
+   * window is at most a day.
+   */
   readonly padding?: number | undefined
-  /** The first pause after a rate-limited answer; 1 second by default. */
+  /** The first pause after a rate-limited answer; 1 second by default, at most a day. */
   readonly pauseBase?: Duration.DurationInput | undefined
-  /** The longest pause; 60 seconds by default. */
+  /** The longest pause; 60 seconds by default, at most a day. */
   readonly pauseCap?: Duration.DurationInput | undefined
   /** Where the counts live; a fresh in-memory store by default. */
   readonly store?: Store | undefined
@@ -211,10 +263,13 @@ const finiteMillis = (input: unknown): number | undefined => {
 const configurationError = (option: string, detail: string) =>
   new ConfigurationError({ option: `RateLimit.${option}`, detail })
 
+const dayMillis = 24 * 60 * 60 * 1000
+
 /**
- * Checks the settings and turns them into the rule a store enforces: `requestsPerSecond` a positive finite
- * number, `padding` a finite number of at least 0, `pauseBase` a positive finite duration, `pauseCap` a finite
- * duration not shorter than `pauseBase`.
+ * Checks the settings and turns them into the rule a store enforces, so that no call waits forever:
+ * `requestsPerSecond` a finite number of at least one call a day (1/86400), `padding` a finite number of at
+ * least 0, the padded window (`max(1, floor(r)) / r` seconds times `1 + padding`) at most a day, `pauseBase` a
+ * positive duration of at most a day, `pauseCap` a duration from `pauseBase` to a day.
  *
  * @since 0.1.0
  * @category Constructors
@@ -229,18 +284,25 @@ export const makeRule = (options: Options): Effect.Effect<Rule, ConfigurationErr
     if (typeof padding !== "number" || !Number.isFinite(padding) || padding < 0) {
       return Effect.fail(configurationError("padding", `${String(padding)} is not a finite number of at least 0`))
     }
-    const pauseBaseMillis = finiteMillis(options.pauseBase ?? Duration.seconds(1))
-    if (pauseBaseMillis === undefined || pauseBaseMillis <= 0) {
-      return Effect.fail(configurationError("pauseBase", "not a positive finite duration"))
-    }
-    const pauseCapMillis = finiteMillis(options.pauseCap ?? Duration.seconds(60))
-    if (pauseCapMillis === undefined || pauseCapMillis < pauseBaseMillis) {
-      return Effect.fail(configurationError("pauseCap", "not a finite duration at least as long as pauseBase"))
-    }
     // A fractional rate below 1 becomes one call per longer window; above 1, whole calls per a shorter window.
     const limit = Math.max(1, Math.floor(rate))
     // Less a trace, so that float noise (1000 * 1.1 is 1100.0000000000002) does not add a millisecond.
-    const windowMillis = Math.ceil((limit / rate) * 1000 * (1 + padding) - 1e-6)
+    const window = (factor: number) => Math.ceil((limit / rate) * 1000 * factor - 1e-6)
+    if (!(window(1) <= dayMillis)) {
+      return Effect.fail(configurationError("requestsPerSecond", `${rate} is less than one call a day`))
+    }
+    const windowMillis = window(1 + padding)
+    if (!(windowMillis <= dayMillis)) {
+      return Effect.fail(configurationError("padding", `${padding} pads the window of the rate beyond a day`))
+    }
+    const pauseBaseMillis = finiteMillis(options.pauseBase ?? Duration.seconds(1))
+    if (pauseBaseMillis === undefined || pauseBaseMillis <= 0 || pauseBaseMillis > dayMillis) {
+      return Effect.fail(configurationError("pauseBase", "not a positive duration of at most a day"))
+    }
+    const pauseCapMillis = finiteMillis(options.pauseCap ?? Duration.seconds(60))
+    if (pauseCapMillis === undefined || pauseCapMillis < pauseBaseMillis || pauseCapMillis > dayMillis) {
+      return Effect.fail(configurationError("pauseCap", "not a duration from pauseBase to a day"))
+    }
     return Effect.succeed({ limit, windowMillis, pauseBaseMillis, pauseCapMillis })
   })
 

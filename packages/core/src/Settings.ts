@@ -1,6 +1,7 @@
 /**
- * The settings every API's client has — its endpoint URLs, the HTTP verb and the time limit — and their checks:
- * each gives the value to keep, or a `ConfigurationError` naming the option and what is wrong with it.
+ * The settings every API's client has — its endpoint URLs, the HTTP verb, the time limit and the largest body it
+ * reads — and their checks: each gives the value to keep, or a `ConfigurationError` naming the option and what is
+ * wrong with it.
  *
  * The rule: whatever is provided to a client's layer applies to its calls, and a session built on a flow hands
  * its client the settings its flows ran with (see `reconcile`).
@@ -61,21 +62,56 @@ export const httpMethod = (value: unknown): Either.Either<"POST" | "GET", Config
     : Either.left(new ConfigurationError({ option: "httpMethod", detail: `${String(value)} is not POST or GET` }))
 
 /**
- * The time limit of a request: a positive duration.
+ * The longest time limit, about 24.8 days: timers count in signed 32-bit milliseconds, a longer delay overflows
+ * (Node then fires it at once) and an infinite one never fires.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const maxTimeout: Duration.Duration = Duration.millis(2 ** 31 - 1)
+
+/**
+ * The time limit of a request: a positive duration of at most `maxTimeout` (so never an infinite one, which
+ * would let a call wait forever).
  *
  * @since 0.1.0
  * @category Validation
  */
 export const timeout = (value: unknown): Either.Either<Duration.Duration, ConfigurationError> => {
   const decoded = Option.getOrUndefined(Duration.decodeUnknown(value))
-  return decoded !== undefined && Duration.greaterThan(decoded, Duration.zero)
-    ? Either.right(decoded)
-    : Either.left(new ConfigurationError({ option: "timeout", detail: "not a positive duration" }))
+  if (decoded === undefined || !Duration.greaterThan(decoded, Duration.zero)) {
+    return Either.left(new ConfigurationError({ option: "timeout", detail: "not a positive duration" }))
+  }
+  return Duration.lessThanOrEqualTo(decoded, maxTimeout) ? Either.right(decoded) : Either.left(
+    new ConfigurationError({
+      option: "timeout",
+      detail: `longer than ${Duration.toMillis(maxTimeout)} ms, the longest time limit a timer can keep`
+    })
+  )
 }
 
 /**
- * The settings every API's client has: the HTTP verb of its calls and their time limit (its endpoint URLs are
- * its own).
+ * The largest body a client reads when its settings name none: 16 MiB, far above any answer of either API.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const defaultMaxBodyBytes: number = 16 * 1024 * 1024
+
+/**
+ * The largest body a client reads, in bytes: a positive whole number.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const maxBodyBytes = (value: unknown): Either.Either<number, ConfigurationError> =>
+  typeof value === "number" && Number.isSafeInteger(value) && value > 0
+    ? Either.right(value)
+    : Either.left(new ConfigurationError({ option: "maxBodyBytes", detail: "not a positive whole number of bytes" }))
+
+/**
+ * The settings every API's client has: the HTTP verb of its calls, their time limit and the largest body they
+ * read (`defaultMaxBodyBytes` when absent); its endpoint URLs are its own.
  *
  * @since 0.1.0
  * @category Models
@@ -83,11 +119,13 @@ export const timeout = (value: unknown): Either.Either<Duration.Duration, Config
 export interface Settings {
   readonly httpMethod: "POST" | "GET"
   readonly timeout: Duration.Duration
+  readonly maxBodyBytes?: number | undefined
 }
 
 /**
- * Checks `options` and merges them over `defaults`: the URLs named by `urlKeys` with `url`, then `httpMethod`
- * and `timeout`; an option left `undefined` keeps its default. Options of other keys are the caller's.
+ * Checks `options` and merges them over `defaults`: the URLs named by `urlKeys` with `url`, then `httpMethod`,
+ * `timeout` and `maxBodyBytes`; an option left `undefined` keeps its default. Options of other keys are the
+ * caller's.
  *
  * @since 0.1.0
  * @category Validation
@@ -98,6 +136,7 @@ export const merge = <S extends Settings, K extends keyof S & string>(
   options: { readonly [P in K]?: string | undefined } & {
     readonly httpMethod?: unknown
     readonly timeout?: unknown
+    readonly maxBodyBytes?: unknown
   }
 ): Either.Either<S, ConfigurationError> => {
   const out = { ...defaults }
@@ -117,6 +156,11 @@ export const merge = <S extends Settings, K extends keyof S & string>(
     const checked = timeout(options.timeout)
     if (Either.isLeft(checked)) return Either.left(checked.left)
     ;(out as { timeout: Duration.Duration }).timeout = checked.right
+  }
+  if (options.maxBodyBytes !== undefined) {
+    const checked = maxBodyBytes(options.maxBodyBytes)
+    if (Either.isLeft(checked)) return Either.left(checked.left)
+    ;(out as { maxBodyBytes: number }).maxBodyBytes = checked.right
   }
   return Either.right(out)
 }

@@ -50,13 +50,25 @@ export const encodeStorage = Schema.encode(StorageJson)
 export const decodeStorage = Schema.decode(StorageJson)
 
 /**
- * The instant a token given `expiresIn` seconds at `now` expires.
+ * The longest lifetime a token is given: ten years. A server that answers more is taken at ten years, so that a
+ * hostile `expires_in` cannot push an expiry past the dates a `DateTime` can hold.
+ *
+ * @since 0.1.0
+ * @category Defaults
+ */
+export const maxLifetime: Duration.Duration = Duration.days(3652)
+
+/**
+ * The instant a token given `expiresIn` seconds at `now` expires, with `expiresIn` held within zero and
+ * `maxLifetime` (a negative count or `NaN` is zero: the token has expired). It never throws.
  *
  * @since 0.1.0
  * @category Constructors
  */
-export const expiresAtFrom = (now: DateTime.Utc, expiresIn: number): DateTime.Utc =>
-  DateTime.add(now, { seconds: expiresIn })
+export const expiresAtFrom = (now: DateTime.Utc, expiresIn: number): DateTime.Utc => {
+  const seconds = Number.isNaN(expiresIn) ? 0 : Math.min(Math.max(expiresIn, 0), Duration.toSeconds(maxLifetime))
+  return DateTime.add(now, { seconds })
+}
 
 /**
  * Whether the token expires within `margin` of `now` (or already has). A token without an expiry never does.

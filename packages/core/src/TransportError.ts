@@ -47,7 +47,9 @@ export class TimeoutError extends Schema.TaggedError<TimeoutError>("@okmail/core
 }
 
 /**
- * The server answered with an HTTP status the API never uses for a result (a proxy error, a 5xx, a 404).
+ * The server answered with an HTTP status the API never uses for a result (a proxy error, a 5xx, a 404), or
+ * with a redirect (a 3xx), which API and token requests never follow: `location` then holds its target without
+ * query or fragment.
  *
  * @since 0.1.0
  * @category Errors
@@ -55,20 +57,26 @@ export class TimeoutError extends Schema.TaggedError<TimeoutError>("@okmail/core
 export class StatusError extends Schema.TaggedError<StatusError>("@okmail/core/StatusError")("StatusError", {
   method: Schema.String,
   url: Schema.String,
-  status: Schema.Number
+  status: Schema.Number,
+  location: Schema.optional(Schema.String)
 }) {
-  /** A 5xx or 429 may pass; a 4xx will not. @since 0.1.0 */
+  /** A 5xx or 429 may pass; a 4xx or a redirect will not. @since 0.1.0 */
   get retryable(): boolean {
     return this.status >= 500 || this.status === 429 || this.status === 408
   }
   /** @since 0.1.0 */
   override get message(): string {
-    return `${this.method} at ${this.url} answered with HTTP status ${this.status}`
+    return this.status >= 300 && this.status < 400
+      ? `${this.method} at ${this.url} answered with a redirect (HTTP status ${this.status}) to ${
+        this.location ?? "no location"
+      }, which API requests do not follow`
+      : `${this.method} at ${this.url} answered with HTTP status ${this.status}`
   }
 }
 
 /**
- * The body is not JSON (an HTML page from a proxy, a truncated answer).
+ * The body is not JSON (an HTML page from a proxy, a truncated answer). `detail` describes the body — its length
+ * and the kind of its first character — and never quotes it, since a body may hold a secret.
  *
  * @since 0.1.0
  * @category Errors
@@ -113,12 +121,43 @@ export class EmptyResponseError extends Schema.TaggedError<EmptyResponseError>("
 }
 
 /**
+ * The body is larger than the limit (`maxBytes`): the rest of it was not read. A later try would get the same
+ * answer, so it is not retried.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class ResponseTooLargeError extends Schema.TaggedError<ResponseTooLargeError>(
+  "@okmail/core/ResponseTooLargeError"
+)("ResponseTooLargeError", {
+  method: Schema.String,
+  url: Schema.String,
+  status: Schema.Number,
+  maxBytes: Schema.Number
+}) {
+  /** @since 0.1.0 */
+  readonly retryable = false
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.method} at ${this.url} answered with a body over the limit of ${this.maxBytes} bytes (HTTP ${
+      this.status
+    })`
+  }
+}
+
+/**
  * Any transport failure.
  *
  * @since 0.1.0
  * @category Errors
  */
-export type TransportError = NetworkError | TimeoutError | StatusError | NotJsonError | EmptyResponseError
+export type TransportError =
+  | NetworkError
+  | TimeoutError
+  | StatusError
+  | NotJsonError
+  | EmptyResponseError
+  | ResponseTooLargeError
 
 /**
  * The schema of every transport failure.
@@ -127,5 +166,12 @@ export type TransportError = NetworkError | TimeoutError | StatusError | NotJson
  * @category Schemas
  */
 export const TransportError: Schema.Union<
-  [typeof NetworkError, typeof TimeoutError, typeof StatusError, typeof NotJsonError, typeof EmptyResponseError]
-> = Schema.Union(NetworkError, TimeoutError, StatusError, NotJsonError, EmptyResponseError)
+  [
+    typeof NetworkError,
+    typeof TimeoutError,
+    typeof StatusError,
+    typeof NotJsonError,
+    typeof EmptyResponseError,
+    typeof ResponseTooLargeError
+  ]
+> = Schema.Union(NetworkError, TimeoutError, StatusError, NotJsonError, EmptyResponseError, ResponseTooLargeError)

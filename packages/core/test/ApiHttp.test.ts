@@ -9,10 +9,12 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as fc from "fast-check"
 import { createServer } from "node:http"
 
 const request = (overrides: Partial<ApiHttp.Request> = {}): ApiHttp.Request => ({
@@ -28,6 +30,75 @@ const response = (body: string, status = 200, contentType = "application/json"):
   status,
   headers: Headers.fromInput({ "content-type": contentType }),
   body
+})
+
+// JSON values made of safe values only: no number JSON.stringify would write as an unsafe integer literal, and
+// strings heavy in digits, quotes, backslashes and colons, so that the scanner (not only the fast path) runs.
+const tricky = fc.string({ unit: fc.constantFrom("1", "9", "0", "-", "\"", "\\", ":", " ", "e", ".", "é", "\u2028") })
+const safeJson = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d) || Number.isSafeInteger(d)),
+    fc.string(),
+    tricky,
+    fc.bigInt({ min: 10n ** 16n, max: 10n ** 30n }).map(String),
+    fc.array(tie("value"), { maxLength: 5 }),
+    fc.dictionary(fc.oneof(fc.string(), tricky), tie("value"), { maxKeys: 5 })
+  )
+})).value
+
+const unsafeInteger = fc.oneof(
+  fc.bigInt({ min: 2n ** 53n, max: 10n ** 40n }),
+  fc.bigInt({ min: -(10n ** 40n), max: -(2n ** 53n) })
+)
+
+describe("ApiHttp.parse", () => {
+  it("equals JSON.parse on any JSON value made of safe values", () => {
+    fc.assert(
+      fc.property(safeJson, fc.constantFrom("", " ", "\n\t"), (value, space) => {
+        const text = JSON.stringify(value, null, space)
+        assert.deepStrictEqual(ApiHttp.parse(text), JSON.parse(text))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("keeps the exact digits of integers beyond 2^53 - 1, wherever they are", () => {
+    fc.assert(
+      fc.property(safeJson, unsafeInteger, unsafeInteger, (value, big, other) => {
+        const text = `{"a":${JSON.stringify(value)},"big":[${big}, {"k" : ${other} }],"s":"${big}","n":${big}}`
+        assert.deepStrictEqual(ApiHttp.parse(text), {
+          a: JSON.parse(JSON.stringify(value)),
+          big: [String(big), { k: String(other) }],
+          s: String(big),
+          n: String(big)
+        })
+        assert.strictEqual(ApiHttp.parse(` ${big} `), String(big))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("keeps safe integers, fractions and exponents as numbers, and the edge of the safe range as a number", () => {
+    assert.deepStrictEqual(
+      ApiHttp.parse("[9007199254740991,-9007199254740991,9007199254740992,12345678901234567890.5,1e400,1e21,-0]"),
+      [9007199254740991, -9007199254740991, "9007199254740992", 12345678901234567890.5, Infinity, 1e21, -0]
+    )
+    assert.deepStrictEqual(ApiHttp.parse("{\"a\\\"12345678901234567890\":\"\\\\\",\"b\":12345678901234567890}"), {
+      "a\"12345678901234567890": "\\",
+      b: "12345678901234567890"
+    })
+  })
+
+  it("throws where JSON.parse throws, a number in a key's place included", () => {
+    for (const text of ["{12345678901234567890:1}", "{12345678901234567890 :1}", "012345678901234567890", "[1,]"]) {
+      assert.throws(() => JSON.parse(text))
+      assert.throws(() => ApiHttp.parse(text))
+    }
+  })
 })
 
 describe("ApiHttp.parseJson", () => {
@@ -49,6 +120,24 @@ describe("ApiHttp.parseJson", () => {
     assert.isTrue(Either.isLeft(html) && html.left._tag === "NotJsonError")
     const broken = ApiHttp.parseJson(request(), response("{\"a\":"))
     assert.isTrue(Either.isLeft(broken) && broken.left._tag === "NotJsonError")
+  })
+
+  it("describes a body that is not JSON by its length and first character, never quoting it", () => {
+    for (const [body, start] of [
+      ["hello SECRET-42", "a letter"],
+      ["{\"access_token\":\"SECRET-42\"", "a JSON bracket"],
+      ["<html>SECRET-42</html>", "markup (<)"],
+      ["42 SECRET-42", "a digit"]
+    ] as const) {
+      const result = ApiHttp.parseJson(request(), response(body, 200, "text/plain"))
+      assert.isTrue(Either.isLeft(result) && result.left._tag === "NotJsonError")
+      if (Either.isLeft(result)) {
+        assert.notInclude(result.left.message, "SECRET")
+        assert.notInclude(JSON.stringify(result.left), "SECRET")
+        assert.include(result.left.message, `${body.length} characters, starting with ${start}`)
+        assert.include(result.left.message, "text/plain")
+      }
+    }
   })
 
   it("takes an unreadable body with a failed status as a StatusError, without the query in its URL", () => {
@@ -171,6 +260,21 @@ describe("OAuth", () => {
       const missing = yield* Effect.flip(OAuth.toToken("ok", "token", { token_type: "x" }, { url: "https://h/p?q" }))
       assert.strictEqual(missing._tag, "LoginPageError")
       assert.strictEqual(missing.url, "https://h/p")
+    }))
+
+  it.effect("gives no expiry for an expires_in that is not a positive number, and at most ten years otherwise", () =>
+    Effect.gen(function*() {
+      const expiry = (expiresIn: unknown) =>
+        Effect.map(
+          OAuth.toToken("ok", "token", { access_token: "A", expires_in: expiresIn }, { url: "u" }),
+          (token) => token.expiresAt === undefined ? "none" : DateTime.formatIso(token.expiresAt)
+        )
+      assert.strictEqual(yield* expiry(1e13), "1980-01-01T00:00:00.000Z")
+      assert.strictEqual(yield* expiry("99999999999999999999"), "1980-01-01T00:00:00.000Z")
+      assert.strictEqual(yield* expiry(1800), "1970-01-01T00:30:00.000Z")
+      for (const expiresIn of [Infinity, "Infinity", NaN, -5, 0, "soon", undefined]) {
+        assert.strictEqual(yield* expiry(expiresIn), "none")
+      }
     }))
 
   it("reads the fragment of a redirect", () => {

@@ -269,7 +269,19 @@ describe("RateLimit", () => {
         [{ requestsPerSecond: 1, pauseBase: 0 }, "RateLimit.pauseBase"],
         [{ requestsPerSecond: 1, pauseBase: Number.NaN }, "RateLimit.pauseBase"],
         [{ requestsPerSecond: 1, pauseCap: "500 millis" }, "RateLimit.pauseCap"],
-        [{ requestsPerSecond: 1, pauseCap: Duration.infinity }, "RateLimit.pauseCap"]
+        [{ requestsPerSecond: 1, pauseCap: Duration.infinity }, "RateLimit.pauseCap"],
+        // Windows and pauses that would be infinite, or longer than a day: the calls would wait forever.
+        [{ requestsPerSecond: 1e-300 }, "RateLimit.requestsPerSecond"],
+        [{ requestsPerSecond: Number.MIN_VALUE }, "RateLimit.requestsPerSecond"],
+        [{ requestsPerSecond: 1 / 100_000 }, "RateLimit.requestsPerSecond"],
+        [{ requestsPerSecond: 1, padding: Number.POSITIVE_INFINITY }, "RateLimit.padding"],
+        [{ requestsPerSecond: 1, padding: 1e308 }, "RateLimit.padding"],
+        [{ requestsPerSecond: 1, padding: 1e6 }, "RateLimit.padding"],
+        [{ requestsPerSecond: 1 / 86_400 }, "RateLimit.padding"],
+        [{ requestsPerSecond: 1, pauseBase: Number.POSITIVE_INFINITY }, "RateLimit.pauseBase"],
+        [{ requestsPerSecond: 1, pauseBase: 1e300, pauseCap: 1e301 }, "RateLimit.pauseBase"],
+        [{ requestsPerSecond: 1, pauseBase: "2 days", pauseCap: "3 days" }, "RateLimit.pauseBase"],
+        [{ requestsPerSecond: 1, pauseCap: "25 hours" }, "RateLimit.pauseCap"]
       ]
       for (const [options, option] of bad) {
         const error = yield* Effect.flip(RateLimit.make(options))
@@ -278,5 +290,67 @@ describe("RateLimit", () => {
         const fromLayer = yield* Effect.flip(Effect.provide(RateLimit.RateLimit, RateLimit.layer(options)))
         assert.strictEqual(fromLayer.option, option)
       }
+    }))
+
+  it.effect("accepts a window and pauses of exactly a day", () =>
+    Effect.gen(function*() {
+      const rule = yield* RateLimit.makeRule({
+        requestsPerSecond: 1 / 86_400,
+        padding: 0,
+        pauseBase: "1 day",
+        pauseCap: "1 day"
+      })
+      assert.deepStrictEqual(rule, {
+        limit: 1,
+        windowMillis: 86_400_000,
+        pauseBaseMillis: 86_400_000,
+        pauseCapMillis: 86_400_000
+      })
+    }))
+})
+
+describe("RateLimit.makeMemoryStore", () => {
+  const rule: RateLimit.Rule = { limit: 1, windowMillis: 1000, pauseBaseMillis: 1000, pauseCapMillis: 8000 }
+  const longRule: RateLimit.Rule = { limit: 1, windowMillis: 60_000, pauseBaseMillis: 60_000, pauseCapMillis: 60_000 }
+
+  it.effect("forgets idle keys, so that keys coming and going leave it bounded; keys in use keep their state", () =>
+    Effect.gen(function*() {
+      const store = yield* RateLimit.makeMemoryStore
+      // Keys that still carry information: a call in a long window, a running pause, a streak never reset.
+      assert.strictEqual(yield* store.tryTake("counted", longRule), 0)
+      yield* store.penalize("paused", longRule)
+      yield* store.reset("paused")
+      yield* store.penalize("streak", rule)
+      // 20 rounds of 5,000 one-off keys (rotated tokens), 2 s apart: each round's keys are idle in the next.
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 5_000; i++) assert.strictEqual(yield* store.tryTake(`token-${round}-${i}`, rule), 0)
+        assert.strictEqual(yield* store.tryTake("hot", rule), 0)
+        assert.strictEqual(yield* store.tryTake("hot", rule), 1000)
+        yield* TestClock.adjust("2 seconds")
+      }
+      // Without forgetting, 100,004 keys.
+      assert.isAtMost(yield* store.size, 15_000)
+      // 40 s later, the long window and the pause still hold, and the streak goes on: the next pause is doubled.
+      assert.strictEqual(yield* store.tryTake("counted", longRule), 20_000)
+      assert.strictEqual(yield* store.tryTake("paused", longRule), 20_000)
+      assert.strictEqual(yield* store.penalize("streak", rule), 2000)
+      // A forgotten key starts afresh, as it would have anyway.
+      assert.strictEqual(yield* store.tryTake("token-0-0", rule), 0)
+    }))
+
+  it.effect("holds at most memoryStoreMaxKeys keys, forgetting the least recently used first", () =>
+    Effect.gen(function*() {
+      const store = yield* RateLimit.makeMemoryStore
+      assert.strictEqual(yield* store.tryTake("first", longRule), 0)
+      assert.strictEqual(yield* store.tryTake("hot", longRule), 0)
+      // All at the same instant, within their window: no key is idle, yet the store stays at the bound.
+      for (let i = 0; i < RateLimit.memoryStoreMaxKeys + 10; i++) {
+        assert.strictEqual(yield* store.tryTake(`key-${i}`, longRule), 0)
+        if (i % 10_000 === 0) assert.strictEqual(yield* store.tryTake("hot", longRule), 60_000)
+      }
+      assert.strictEqual(yield* store.size, RateLimit.memoryStoreMaxKeys)
+      assert.strictEqual(yield* store.tryTake("hot", longRule), 60_000)
+      assert.strictEqual(yield* store.tryTake(`key-${RateLimit.memoryStoreMaxKeys + 9}`, longRule), 60_000)
+      assert.strictEqual(yield* store.tryTake("first", longRule), 0)
     }))
 })

@@ -22,4 +22,30 @@ describe("Endpoint", () => {
     assert.strictEqual(detail(Endpoint.timeout(0)), "timeout: not a positive duration")
     assert.strictEqual(detail(Endpoint.timeout("soon")), "timeout: not a positive duration")
   })
+
+  it("refuses an infinite time limit and one longer than a timer can keep", () => {
+    assert.deepStrictEqual(Endpoint.timeout(Duration.millis(2 ** 31 - 1)), Either.right(Duration.millis(2 ** 31 - 1)))
+    for (const value of [Infinity, Duration.infinity, "Infinity millis", Duration.millis(2 ** 31), "30 days", 1e300]) {
+      assert.match(detail(Endpoint.timeout(value)), /^timeout: /)
+      assert.notStrictEqual(detail(Endpoint.timeout(value)), "accepted")
+    }
+  })
+
+  it("accepts a positive whole number of bytes as the largest body, and merges it over the defaults", () => {
+    assert.deepStrictEqual(Endpoint.maxBodyBytes(1024), Either.right(1024))
+    for (const value of [0, -1, 1.5, NaN, Infinity, "1024"]) {
+      assert.strictEqual(detail(Endpoint.maxBodyBytes(value)), "maxBodyBytes: not a positive whole number of bytes")
+    }
+    const defaults = { httpMethod: "POST" as const, timeout: Duration.seconds(30) }
+    assert.deepStrictEqual(
+      Endpoint.merge(defaults, [], { maxBodyBytes: 2048 }),
+      Either.right({ ...defaults, maxBodyBytes: 2048 })
+    )
+    assert.deepStrictEqual(Endpoint.merge(defaults, [], {}), Either.right(defaults))
+    assert.strictEqual(
+      detail(Endpoint.merge(defaults, [], { maxBodyBytes: 0 })),
+      "maxBodyBytes: not a positive whole number of bytes"
+    )
+    assert.strictEqual(Endpoint.defaultMaxBodyBytes, 16 * 1024 * 1024)
+  })
 })

@@ -64,4 +64,21 @@ describe("Token", () => {
       "2026-01-01T00:30:00.000Z"
     )
   })
+
+  it("counts an expiry within zero and ten years, whatever the count, and never throws", () => {
+    const now = DateTime.unsafeMake("2026-01-01T00:00:00Z")
+    const tenYears = DateTime.formatIso(DateTime.add(now, { days: 3652 }))
+    for (const [expiresIn, expected] of [
+      [1e13, tenYears],
+      [Infinity, tenYears],
+      [Number.MAX_VALUE, tenYears],
+      [-1800, "2026-01-01T00:00:00.000Z"],
+      [-Infinity, "2026-01-01T00:00:00.000Z"],
+      [NaN, "2026-01-01T00:00:00.000Z"]
+    ] as const) {
+      const expiresAt = Token.expiresAtFrom(now, expiresIn)
+      assert.strictEqual(DateTime.formatIso(expiresAt), expected)
+    }
+    assert.strictEqual(tenYears, "2036-01-01T00:00:00.000Z")
+  })
 })

@@ -212,9 +212,6 @@ export const make: Effect.Effect<
   const publicRequest = Effect.fn("MailRuClient.publicRequest")(
     function*(segments: string | ReadonlyArray<string>, params: Params.Params = {}) {
       const path = yield* publicPath(segments)
-      if (typeof params !== "object" || params === null || Array.isArray(params)) {
-        return yield* new ParamsError({ key: "params", detail: "the parameters must be an object" })
-      }
       return yield* client.request({
         name: `public ${path}`,
         url: `${client.settings.publicUrl}/${path}`,

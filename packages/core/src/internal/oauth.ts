@@ -32,6 +32,8 @@ export interface TokenRequest {
   readonly url: string
   readonly fields: WireParams
   readonly timeout?: Duration.DurationInput | undefined
+  /** The largest answer read, in bytes; `Settings.defaultMaxBodyBytes` (16 MiB) when absent. */
+  readonly maxBodyBytes?: number | undefined
 }
 
 const stringField = (body: Readonly<Record<string, unknown>>, key: string): string | undefined => {
@@ -42,7 +44,9 @@ const stringField = (body: Readonly<Record<string, unknown>>, key: string): stri
 }
 
 /**
- * Posts the form and returns the JSON object answered, or the OAuth error it names.
+ * Posts the form and returns the JSON object answered, or the OAuth error it names. The answer is read as
+ * `ApiHttp.parseJson` reads it: up to `maxBodyBytes`, a redirect refused, and integers beyond the safe ones (a
+ * user id such as `x_mailru_vid`) as strings of their digits.
  *
  * @since 0.1.0
  * @category Requests
@@ -57,7 +61,8 @@ export const requestToken = (
       url: request.url,
       httpMethod: "POST",
       params: request.fields,
-      timeout: request.timeout
+      timeout: request.timeout,
+      maxBodyBytes: request.maxBodyBytes
     }
     const response = yield* ApiHttp.send(httpRequest)
     const body = yield* ApiHttp.parseJson(httpRequest, response)
@@ -78,8 +83,9 @@ export const requestToken = (
 
 /**
  * Reads a token answer (`access_token`, `refresh_token`, `expires_in`, `token_type`, a user id field, `scope`)
- * into a `Token`, with the expiry counted from the current clock. `keep` supplies what the answer may omit, as
- * OK's refresh answer omits the refresh token that stays valid.
+ * into a `Token`, with the expiry counted from the current clock. An `expires_in` that is absent, not a finite
+ * number or not positive gives no expiry; one beyond `Token.maxLifetime` (ten years) is taken at ten years.
+ * `keep` supplies what the answer may omit, as OK's refresh answer omits the refresh token that stays valid.
  *
  * @since 0.1.0
  * @category Decoding
