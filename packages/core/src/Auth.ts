@@ -7,16 +7,18 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
-import { type ConfigurationError, requireText, requireUrl } from "./ConfigurationError.js"
+import { ConfigurationError, requireText, requireUrl } from "./ConfigurationError.js"
 import {
   AccessDeniedError,
   LoginPageError,
   OAuthError,
   UnknownClientError,
+  UntrustedHostError,
   UserBlockedError,
   WrongCredentialsError
 } from "./AuthError.js"
@@ -143,9 +145,39 @@ export const formFields: (
   options?: { readonly fill?: Readonly<Record<string, string>>; readonly button?: string }
 ) => Either.Either<Array<readonly [string, string]>, string> = HtmlForm.submission
 
+// A host name (letters, digits, hyphens; punycode for others), maybe under `*.`, an IPv4 or a bracketed IPv6 address.
+const HOST_PATTERN = /^(?:\*\.)?(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/
+
+/**
+ * Checks a list of trusted login hosts: each an exact host name (`connect.ok.ru`) or `*.domain` for any name
+ * under a domain (`*.mail.ru`), kept in lower case; anything else (a scheme, a port, a path, an empty name) is a
+ * `ConfigurationError` naming `option`.
+ *
+ * @since 0.1.0
+ * @category Validation
+ */
+export const loginHosts = (
+  option: string,
+  patterns: ReadonlyArray<string>
+): Either.Either<ReadonlyArray<string>, ConfigurationError> => {
+  const out: Array<string> = []
+  for (const pattern of patterns) {
+    const host = pattern.toLowerCase()
+    if (!HOST_PATTERN.test(host)) {
+      return Either.left(
+        new ConfigurationError({ option, detail: `${pattern} is not a host name or a *.domain pattern` })
+      )
+    }
+    out.push(host)
+  }
+  // Structural equality, so that two settings values with the same hosts are the same settings.
+  return Either.right(Data.array(out))
+}
+
 /**
  * A login walk: where it starts, where it stops (the redirect URI, matched by origin and path), how many pages
- * it may see, the time limit of each page, and what to do on each page.
+ * it may see, the time limit of each page, the hosts it may send requests to, the size cap of each page, and what
+ * to do on each page.
  *
  * @since 0.1.0
  * @category Models
@@ -159,20 +191,35 @@ export interface WalkOptions<E> {
   readonly timeout: Duration.DurationInput
   /** The time limit of the whole walk; twice `timeout` unless given. */
   readonly walkTimeout?: Duration.DurationInput | undefined
+  /**
+   * The hosts the walk may send requests to over `https:`, as exact names or `*.domain` for any name under a
+   * domain. The redirect URI's host is always trusted over `https:`, and the start URL's own origin whatever its
+   * scheme (so that a server on a loopback `http:` port can play the API); nothing is sent anywhere else.
+   */
+  readonly loginHosts?: ReadonlyArray<string> | undefined
+  /** The largest page body the walk reads, in bytes; 4 MiB unless given. */
+  readonly maxPageBytes?: number | undefined
   readonly step: (page: Page, posted: ReadonlySet<string>) => Effect.Effect<Step, E>
 }
 
 /**
  * Walks the login and permission pages as a user's browser would, with a cookie jar that lives as long as the
  * walk, until a step ends it with a token. Each page and the whole walk have a time limit (`TimeoutError`); a walk
- * that reaches no token in `maxPages` pages, or a form that cannot be submitted, is a `LoginPageError`.
+ * that reaches no token in `maxPages` pages, a form that cannot be submitted, a page larger than `maxPageBytes`
+ * and a redirect that is no URL, or that carries a fragment elsewhere than the redirect URI, are a
+ * `LoginPageError`. A form or redirect that leads outside `loginHosts` is an `UntrustedHostError`, and nothing
+ * is sent there.
  *
  * @since 0.1.0
  * @category Flows
  */
 export const walk = <E>(
   options: WalkOptions<E>
-): Effect.Effect<Token.Token, E | LoginPageError | NetworkError | TimeoutError, HttpClient.HttpClient> => {
+): Effect.Effect<
+  Token.Token,
+  E | LoginPageError | UntrustedHostError | NetworkError | TimeoutError,
+  HttpClient.HttpClient
+> => {
   const hopLimit = Duration.decode(options.timeout)
   const walkLimit = options.walkTimeout === undefined
     ? Duration.times(hopLimit, 2)
@@ -185,9 +232,23 @@ export const walk = <E>(
       duration: limit,
       onTimeout: () => new TimeoutError({ method, url: redactUrl(url), timeoutMillis: Duration.toMillis(limit) })
     })
+  const refused = (step: string, effect: Effect.Effect<Page, NetworkError | LoginBrowser.LoginRefusal>) =>
+    Effect.catchTag(effect, "LoginRefusal", (refusal) => {
+      const fields = { api: options.api, url: refusal.url, step, detail: refusal.detail }
+      return Effect.fail(
+        refusal.reason === "UntrustedHost" ? new UntrustedHostError(fields) : new LoginPageError(fields)
+      )
+    })
   return Effect.scoped(Effect.gen(function*() {
-    const browser = yield* LoginBrowser.make({ stopAt })
-    let page: Page = yield* browser.get(options.start).pipe(limited(hopLimit, options.start, "login page"))
+    const origins = URL.canParse(options.start) ? [new URL(options.start).origin] : []
+    const browser = yield* LoginBrowser.make({
+      stopAt,
+      refuse: LoginBrowser.trust({ hosts: [...(options.loginHosts ?? []), redirect.hostname], origins }),
+      ...(options.maxPageBytes === undefined ? {} : { maxBodyBytes: options.maxPageBytes })
+    })
+    let page: Page = yield* refused("authorize", browser.get(options.start)).pipe(
+      limited(hopLimit, options.start, "login page")
+    )
     const posted = new Set<string>()
     for (let n = 0; n < options.maxPages; n++) {
       const next = yield* options.step(page, posted)
@@ -205,7 +266,7 @@ export const walk = <E>(
         })
       }
       posted.add(next.kind)
-      page = yield* browser.submit(next.form.method, next.form.action, fields.right).pipe(
+      page = yield* refused(next.kind, browser.submit(next.form.method, next.form.action, fields.right)).pipe(
         limited(hopLimit, next.form.action, "login page")
       )
     }

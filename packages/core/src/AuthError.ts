@@ -126,6 +126,32 @@ export class LoginPageError extends Schema.TaggedError<LoginPageError>("@okmail/
 }
 
 /**
+ * A login or permission page sent the walk to a host it does not trust (a form posting elsewhere, a redirect to
+ * another host or down to `http:`); nothing was sent there. If the service really moved its pages, add the
+ * host to the API's `loginHosts` setting.
+ *
+ * @since 0.1.0
+ * @category Errors
+ */
+export class UntrustedHostError extends Schema.TaggedError<UntrustedHostError>("@okmail/core/UntrustedHostError")(
+  "UntrustedHostError",
+  {
+    api: Api,
+    /** The refused URL's origin and path, never its query. */
+    url: Schema.String,
+    step: Schema.String,
+    detail: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  readonly retryable = false
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${apiName(this.api)} ${this.step}: refused to send anything to ${this.url} (${this.detail})`
+  }
+}
+
+/**
  * The OAuth server answered `{ error, error_description }`.
  *
  * @since 0.1.0
@@ -161,6 +187,7 @@ export type AuthError =
   | AppNotAvailableError
   | AccessDeniedError
   | LoginPageError
+  | UntrustedHostError
   | OAuthError
 
 /**
@@ -176,5 +203,6 @@ export const AuthError = Schema.Union(
   AppNotAvailableError,
   AccessDeniedError,
   LoginPageError,
+  UntrustedHostError,
   OAuthError
 )

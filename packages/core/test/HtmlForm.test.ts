@@ -1,6 +1,7 @@
 import * as HtmlForm from "../src/internal/htmlForm.js"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Pages from "./pages.js"
 
@@ -84,5 +85,42 @@ describe("HtmlForm", () => {
     const form = only("<form method=post><input name=x value=1></form>", "https://example.test/p?q=1")
     assert.strictEqual(form.action.href, "https://example.test/p?q=1")
     assert.deepStrictEqual(form.fields, [["x", "1"]])
+  })
+
+  for (const depth of [10_000, 100_000]) {
+    it(`reads a form under ${depth} nested elements without overflowing the stack`, () => {
+      const html = `${"<div>".repeat(depth)}<form method=post action=/go><input name=a value=1>` +
+        `${"<span>".repeat(depth)}<select name=s><option>${"<b>".repeat(depth)}deep</select>` +
+        `${"</span>".repeat(depth)}</form>${"</div>".repeat(depth)}`
+      const form = only(html, "https://example.test/p")
+      assert.strictEqual(form.action.href, "https://example.test/go")
+      assert.deepStrictEqual(form.fields, [["a", "1"], ["s", "deep"]])
+    })
+  }
+
+  // Tags, attributes and text that forms are made of, in any order and any nesting, closed or not.
+  const markup = FastCheck.array(
+    FastCheck.oneof(
+      FastCheck.constantFrom(
+        "<form>", "</form>", "<form action=\"x?a=1&amp;b\" method=post>", "<form action='http://[::1'>",
+        "<input name=a>", "<input type=checkbox name=b checked>", "<input form=f name=c>", "<form id=f>",
+        "<select name=s multiple>", "<option selected>", "</select>", "<textarea name=t>", "</textarea>",
+        "<button name=go>", "<div>", "</div>", "<!--", "-->", "<script>", "</script>", "<![CDATA[", "&amp;",
+        "<input name=", "\"", "'", ">", "<"
+      ),
+      FastCheck.string()
+    ),
+    { maxLength: 60 }
+  ).map((parts) => parts.join(""))
+
+  it.prop("reads any string as a list of forms, never a throw", [FastCheck.string()], ([html]) => {
+    assert.isArray(HtmlForm.readForms(html, "https://example.test/p"))
+  })
+
+  it.prop("reads any mix of form markup as a list of forms, never a throw", [markup], ([html]) => {
+    for (const form of HtmlForm.readForms(html, "https://example.test/p")) {
+      assert.instanceOf(form.action, URL)
+      assert.isTrue(Either.isRight(HtmlForm.submission(form)))
+    }
   })
 })

@@ -93,7 +93,10 @@ const SiteLive = HttpServer.serve(site).pipe(
 
 const baseUrl = HttpServer.addressFormattedWith((address) => Effect.succeed(address))
 
-const stopAtBlank = { stopAt: (url: URL) => url.href.startsWith("https://oauth.mycdn.me/blank.html") }
+// The site is on a loopback port over http: its origin is the one the tests trust.
+const trustAll = { refuse: () => undefined }
+
+const stopAtBlank = { ...trustAll, stopAt: (url: URL) => url.href.startsWith("https://oauth.mycdn.me/blank.html") }
 
 describe("LoginBrowser", () => {
   it.scoped("walks a login: cookies kept, forms submitted, stops unfetched at the redirect URI", () =>
@@ -136,7 +139,7 @@ describe("LoginBrowser", () => {
   it.scoped("keeps the fragment of the URL a redirect came from, as browsers do", () =>
     Effect.gen(function*() {
       const base = yield* baseUrl
-      const browser = yield* LoginBrowser.make({ stopAt: (url) => url.pathname === "/landing" })
+      const browser = yield* LoginBrowser.make({ ...trustAll, stopAt: (url) => url.pathname === "/landing" })
       const page = yield* browser.get(`${base}/hop#keep=1`)
       assert.isTrue(page.stopped)
       assert.strictEqual(page.url.hash, "#keep=1")
@@ -145,7 +148,7 @@ describe("LoginBrowser", () => {
   it.scoped("fails with a NetworkError after too many redirects, and when nothing listens", () =>
     Effect.gen(function*() {
       const base = yield* baseUrl
-      const browser = yield* LoginBrowser.make({ stopAt: () => false, maxRedirects: 3 })
+      const browser = yield* LoginBrowser.make({ ...trustAll, stopAt: () => false, maxRedirects: 3 })
       const loop = yield* Effect.flip(browser.get(`${base}/loop`))
       assert.strictEqual(loop._tag, "NetworkError")
       assert.include(loop.detail, "more than 3 redirects")
@@ -157,7 +160,7 @@ describe("LoginBrowser", () => {
   it.scoped("sends a cookie until its Expires date comes on the Clock, then no more", () =>
     Effect.gen(function*() {
       const base = yield* baseUrl
-      const browser = yield* LoginBrowser.make({ stopAt: () => false })
+      const browser = yield* LoginBrowser.make({ ...trustAll, stopAt: () => false })
       const echo = Effect.map(browser.get(`${base}/cookie/echo`), (page) => page.body)
       // On a whole second, as an Expires date has no milliseconds.
       yield* TestClock.setTime(Date.UTC(2030, 0, 1))
@@ -175,7 +178,7 @@ describe("LoginBrowser", () => {
   it.scoped("counts Max-Age from receipt on the Clock, and a Max-Age of 0 deletes the cookie", () =>
     Effect.gen(function*() {
       const base = yield* baseUrl
-      const browser = yield* LoginBrowser.make({ stopAt: () => false })
+      const browser = yield* LoginBrowser.make({ ...trustAll, stopAt: () => false })
       const echo = Effect.map(browser.get(`${base}/cookie/echo`), (page) => page.body)
       yield* TestClock.adjust("1 hour")
       yield* browser.get(`${base}/cookie/set?seconds=30`)

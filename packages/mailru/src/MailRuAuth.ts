@@ -13,6 +13,7 @@ import {
   LoginPageError,
   type OAuthError,
   UnknownClientError,
+  type UntrustedHostError,
   UserBlockedError,
   WrongCredentialsError
 } from "@okmail/core/AuthError"
@@ -54,6 +55,7 @@ export type FlowError =
   | LoginPageError
   | OAuthError
   | UnknownClientError
+  | UntrustedHostError
   | UserBlockedError
   | WrongCredentialsError
   | TransportError
@@ -248,7 +250,6 @@ const TEXT_IN_DEVELOPMENT = "Авторизация запрещена"
 const TEXT_PERMISSION = "Необходим доступ к вашим данным"
 const MAX_PAGES = 6
 
-
 const splitEmail = (email: string): Effect.Effect<readonly [string, string], ConfigurationError> => {
   const at = email.lastIndexOf("@")
   return at > 0 && at < email.length - 1 && !/\s/.test(email)
@@ -310,7 +311,8 @@ const step = (options: ImplicitOptions, login: string, domain: string, password:
  * to), and the redirect to the redirect URI whose fragment holds the token. Each way a walk can end has its own
  * error: an unknown application, wrong credentials, a blocked user, an application still in development, a
  * refusal, and a page the flow does not understand. Each page has the configured time limit, the whole walk
- * twice that.
+ * twice that; the walk sends requests only to the configured `loginHosts` (and the authorize URL's own origin),
+ * so a page that would post the password elsewhere is an `UntrustedHostError`.
  *
  * @since 0.1.0
  * @category Flows
@@ -336,6 +338,7 @@ export const implicit: (
       redirectUri,
       maxPages: MAX_PAGES,
       timeout: config.timeout,
+      loginHosts: config.loginHosts,
       step: step(options, login, domain, password)
     })
   }

@@ -14,6 +14,7 @@ import {
   LoginPageError,
   type OAuthError,
   UnknownClientError,
+  type UntrustedHostError,
   WrongCredentialsError
 } from "@okmail/core/AuthError"
 import { ConfigurationError, isSecret, requireSecret, requireText, requireUrl } from "@okmail/core/ConfigurationError"
@@ -306,6 +307,7 @@ export type ImplicitError =
   | UnknownClientError
   | OAuthError
   | LoginPageError
+  | UntrustedHostError
   | TransportError
   | ConfigurationError
 
@@ -372,7 +374,8 @@ const step = (options: ImplicitOptions, password: string) =>
  * Logs in with the user's login and password through OK.ru's login and permission pages, as aiookru's
  * `ImplicitSession` does, and reads the token from the fragment of the final redirect: the access token, the
  * session secret key, the lifetime and the state. Each page has the configured time limit, the whole walk twice
- * that.
+ * that; the walk sends requests only to the configured `loginHosts` (and the authorize URL's own origin), so a
+ * page that would post the password elsewhere is an `UntrustedHostError`.
  *
  * @since 0.1.0
  * @category Authorization
@@ -399,6 +402,7 @@ export const implicit: (
       redirectUri,
       maxPages: MAX_PAGES,
       timeout: config.timeout,
+      loginHosts: config.loginHosts,
       step: step(options, password)
     })
   }

@@ -4,6 +4,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 
@@ -44,6 +45,15 @@ describe("OkConfig", () => {
         assert.strictEqual(error.option, option)
       }
     }))
+
+  it("takes the largest answer a call reads, a positive whole number of bytes", () => {
+    const given = OkConfig.make({ maxBodyBytes: 2048 })
+    assert.isTrue(Either.isRight(given) && given.right.maxBodyBytes === 2048)
+    for (const bad of [0, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      const refused = OkConfig.make({ maxBodyBytes: bad })
+      assert.isTrue(Either.isLeft(refused) && refused.left.option === "maxBodyBytes", String(bad))
+    }
+  })
 
   it.effect("reads OK_* settings from the environment", () =>
     Effect.gen(function*() {

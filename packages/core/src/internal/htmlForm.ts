@@ -1,15 +1,18 @@
 /**
  * Reads the forms of an HTML page as a browser would submit them, for the login and permission pages of the
- * implicit flows. Built on htmlparser2, so that markup oddities (XHTML-style `</input>`, unquoted attributes,
- * entities in actions) read as a browser reads them.
+ * implicit flows. Built on htmlparser2's tokenizer, so that markup oddities (XHTML-style `</input>`, unquoted
+ * attributes, entities in actions, raw `<script>` text) read as a browser reads them.
+ *
+ * The pages are not trusted, so the reader builds no tree and keeps no stack of open elements: it follows the
+ * tokens once, with a browser's form pointer (a control belongs to the form opened last and not yet closed),
+ * which costs the same whether a page nests ten elements or a hundred thousand, and never throws.
  *
  * @since 0.1.0
  */
-import type { ChildNode, Element } from "domhandler"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { decodeHTML } from "entities"
-import { parseDocument } from "htmlparser2"
+import { Tokenizer } from "htmlparser2"
 
 /**
  * A submit button of a form: `name` and the `value` it sends when pressed.
@@ -37,30 +40,32 @@ export interface Form {
   readonly buttons: ReadonlyArray<Button>
 }
 
-const isElement = (node: ChildNode): node is Element => node.type === "tag" || node.type === "script" ||
-  node.type === "style"
-
-const walk = (nodes: ReadonlyArray<ChildNode>, visit: (element: Element) => boolean | void): void => {
-  for (const node of nodes) {
-    if (!isElement(node)) continue
-    // A visitor returning true has consumed the element's subtree.
-    if (visit(node) === true) continue
-    walk(node.children, visit)
-  }
+interface Tag {
+  readonly name: string
+  readonly attribs: ReadonlyMap<string, string>
 }
 
-const textOf = (nodes: ReadonlyArray<ChildNode>): string => {
-  let out = ""
-  for (const node of nodes) {
-    if (node.type === "text") out += node.data
-    else if (isElement(node)) out += textOf(node.children)
-  }
-  return out
+/** An `option` of a `select`, with its text. */
+interface Choice {
+  readonly tag: Tag
+  text: string
 }
 
-const attr = (element: Element, name: string): string | undefined => element.attribs[name]
+/** A control as read: a `select` with its options, a `textarea` with its text. */
+interface Control {
+  readonly tag: Tag
+  readonly choices: Array<Choice>
+  text: string
+}
 
-const has = (element: Element, name: string): boolean => Object.hasOwn(element.attribs, name)
+interface Controls {
+  readonly fields: Array<readonly [string, string]>
+  readonly buttons: Array<Button>
+}
+
+const attr = (tag: Tag, name: string): string | undefined => tag.attribs.get(name)
+
+const has = (tag: Tag, name: string): boolean => tag.attribs.has(name)
 
 const resolve = (href: string | undefined, base: URL): URL => {
   try {
@@ -72,56 +77,46 @@ const resolve = (href: string | undefined, base: URL): URL => {
 
 const NOT_FIELDS = new Set(["submit", "image", "button", "reset", "file"])
 
-const selectValue = (select: Element): Array<string> => {
-  const options: Array<Element> = []
-  walk(select.children, (element) => {
-    if (element.name === "option") options.push(element)
-  })
-  const valueOf = (option: Element) => attr(option, "value") ?? textOf(option.children).trim()
-  const enabled = options.filter((option) => !has(option, "disabled"))
-  const selected = enabled.filter((option) => has(option, "selected"))
-  if (has(select, "multiple")) return selected.map(valueOf)
+const selectValue = (select: Control): Array<string> => {
+  const valueOf = (choice: Choice) => attr(choice.tag, "value") ?? choice.text.trim()
+  const enabled = select.choices.filter((choice) => !has(choice.tag, "disabled"))
+  const selected = enabled.filter((choice) => has(choice.tag, "selected"))
+  if (has(select.tag, "multiple")) return selected.map(valueOf)
   const chosen = selected.at(-1) ?? enabled[0]
   return chosen === undefined ? [] : [valueOf(chosen)]
 }
 
-interface Controls {
-  readonly fields: Array<readonly [string, string]>
-  readonly buttons: Array<Button>
-}
-
-const addControl = (element: Element, controls: Controls): void => {
-  const name = attr(element, "name")
-  if (name === undefined || name === "" || has(element, "disabled")) return
-  switch (element.name) {
+const addControl = (control: Control, controls: Controls): void => {
+  const tag = control.tag
+  const name = attr(tag, "name")
+  if (name === undefined || name === "" || has(tag, "disabled")) return
+  switch (tag.name) {
     case "input": {
-      const type = (attr(element, "type") ?? "text").toLowerCase()
+      const type = (attr(tag, "type") ?? "text").toLowerCase()
       if (type === "submit" || type === "image") {
-        controls.buttons.push({ name, value: attr(element, "value") ?? "" })
+        controls.buttons.push({ name, value: attr(tag, "value") ?? "" })
         return
       }
       if (NOT_FIELDS.has(type)) return
-      if ((type === "checkbox" || type === "radio") && !has(element, "checked")) return
+      if ((type === "checkbox" || type === "radio") && !has(tag, "checked")) return
       const fallback = type === "checkbox" || type === "radio" ? "on" : ""
-      controls.fields.push([name, attr(element, "value") ?? fallback])
+      controls.fields.push([name, attr(tag, "value") ?? fallback])
       return
     }
     case "button": {
-      const type = (attr(element, "type") ?? "submit").toLowerCase()
-      if (type === "submit") controls.buttons.push({ name, value: attr(element, "value") ?? "" })
+      const type = (attr(tag, "type") ?? "submit").toLowerCase()
+      if (type === "submit") controls.buttons.push({ name, value: attr(tag, "value") ?? "" })
       return
     }
     case "select":
-      for (const value of selectValue(element)) controls.fields.push([name, value])
+      for (const value of selectValue(control)) controls.fields.push([name, value])
       return
     case "textarea":
-      // htmlparser2 keeps a text area's content raw; browsers decode its entities.
-      controls.fields.push([name, decodeHTML(textOf(element.children))])
+      // The tokenizer keeps a text area's content raw; browsers decode its entities.
+      controls.fields.push([name, decodeHTML(control.text)])
       return
   }
 }
-
-const CONTROLS = new Set(["input", "button", "select", "textarea"])
 
 /**
  * Every form of the page, in document order, with its action resolved against `pageUrl`.
@@ -131,39 +126,110 @@ const CONTROLS = new Set(["input", "button", "select", "textarea"])
  */
 export const readForms = (html: string, pageUrl: string | URL): Array<Form> => {
   const base = new URL(pageUrl)
-  const document = parseDocument(html, { decodeEntities: true, lowerCaseAttributeNames: true })
-  const forms: Array<{ element: Element; controls: Controls }> = []
+  const forms: Array<{ readonly tag: Tag; readonly controls: Controls }> = []
   const byId = new Map<string, Controls>()
-  const outside: Array<Element> = []
+  // Controls that name their form with a `form` attribute belong to it wherever they stand: placed at the end.
+  const named: Array<Control> = []
+  let form: Controls | undefined
+  // The `select` or `textarea` being read, and the `option` of the select.
+  let open: Control | undefined
+  let choice: Choice | undefined
 
-  walk(document.children, (element) => {
-    if (element.name === "form") {
-      const controls: Controls = { fields: [], buttons: [] }
-      forms.push({ element, controls })
-      const id = attr(element, "id")
-      if (id !== undefined) byId.set(id, controls)
-      walk(element.children, (inner) => {
-        if (CONTROLS.has(inner.name) && attr(inner, "form") === undefined) {
-          addControl(inner, controls)
-          return true
-        }
-      })
-      return true
+  const place = (control: Control) => {
+    if (attr(control.tag, "form") !== undefined) named.push(control)
+    else if (form !== undefined) addControl(control, form)
+  }
+  const finish = () => {
+    if (open !== undefined) place(open)
+    open = undefined
+    choice = undefined
+  }
+  const openTag = (tag: Tag) => {
+    if (open !== undefined) {
+      // Inside a select only options count; their inner markup is text.
+      if (tag.name === "option") open.choices.push(choice = { tag, text: "" })
+      else if (tag.name === "optgroup") choice = undefined
+      return
     }
-  })
-  // Controls that name their form with a `form` attribute belong to it wherever they stand.
-  walk(document.children, (element) => {
-    if (CONTROLS.has(element.name) && attr(element, "form") !== undefined) outside.push(element)
-  })
-  for (const element of outside) {
-    const controls = byId.get(attr(element, "form")!)
-    if (controls !== undefined) addControl(element, controls)
+    switch (tag.name) {
+      case "form": {
+        // As in browsers, a form inside an open form is ignored, and its controls go to the outer one.
+        if (form !== undefined) return
+        form = { fields: [], buttons: [] }
+        forms.push({ tag, controls: form })
+        const id = attr(tag, "id")
+        if (id !== undefined && !byId.has(id)) byId.set(id, form)
+        return
+      }
+      case "select":
+      case "textarea":
+        open = { tag, choices: [], text: "" }
+        return
+      case "input":
+      case "button":
+        place({ tag, choices: [], text: "" })
+        return
+    }
+  }
+  const closeTag = (name: string) => {
+    if (open !== undefined) {
+      if (name === open.tag.name) finish()
+      else if (name === "option" || name === "optgroup") choice = undefined
+      return
+    }
+    if (name === "form") form = undefined
+  }
+  const text = (data: string) => {
+    if (choice !== undefined) choice.text += data
+    else if (open?.tag.name === "textarea") open.text += data
   }
 
-  return forms.map(({ controls, element }) => ({
-    id: attr(element, "id"),
-    method: (attr(element, "method") ?? "get").toUpperCase() === "POST" ? "POST" : "GET",
-    action: resolve(attr(element, "action"), base),
+  let tagName = ""
+  let attribs = new Map<string, string>()
+  let attribName = ""
+  let attribValue = ""
+  const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, {
+    onopentagname: (start, end) => {
+      tagName = html.slice(start, end).toLowerCase()
+      attribs = new Map()
+    },
+    onattribname: (start, end) => {
+      attribName = html.slice(start, end).toLowerCase()
+      attribValue = ""
+    },
+    onattribdata: (start, end) => {
+      attribValue += html.slice(start, end)
+    },
+    onattribentity: (codepoint) => {
+      attribValue += String.fromCodePoint(codepoint)
+    },
+    // The first of two attributes of the same name wins, as in browsers.
+    onattribend: () => {
+      if (!attribs.has(attribName)) attribs.set(attribName, attribValue)
+    },
+    // HTML has no self-closing tags: `<x/>` opens `x` like `<x>`.
+    onopentagend: () => openTag({ name: tagName, attribs }),
+    onselfclosingtag: () => openTag({ name: tagName, attribs }),
+    onclosetag: (start, end) => closeTag(html.slice(start, end).toLowerCase()),
+    ontext: (start, end) => text(html.slice(start, end)),
+    ontextentity: (codepoint) => text(String.fromCodePoint(codepoint)),
+    oncdata: () => {},
+    oncomment: () => {},
+    ondeclaration: () => {},
+    onprocessinginstruction: () => {},
+    onend: finish
+  })
+  tokenizer.write(html)
+  tokenizer.end()
+
+  for (const control of named) {
+    const controls = byId.get(attr(control.tag, "form")!)
+    if (controls !== undefined) addControl(control, controls)
+  }
+  return forms.map(({ controls, tag }) => ({
+    id: attr(tag, "id"),
+    method: (attr(tag, "method") ?? "get").toUpperCase() === "POST" ? "POST" : "GET",
+    action: resolve(attr(tag, "action"), base),
     fields: controls.fields,
     buttons: controls.buttons
   }))
