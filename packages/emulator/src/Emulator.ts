@@ -27,7 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { createServer } from "node:http"
 import { EmulatorControl, type Service as ControlService } from "./EmulatorControl.js"
-import { Disconnected, vendorHosts } from "./internal/http.js"
+import { Disconnected, onlyVerbs, vendorHosts } from "./internal/http.js"
 import * as MailRu from "./internal/mailru.js"
 import * as Ok from "./internal/ok.js"
 import { secondsLeft, World } from "./internal/state.js"
@@ -76,13 +76,13 @@ const makeControl = (world: World): ControlService => ({
 
 const router = (world: World) =>
   HttpRouter.empty.pipe(
-    HttpRouter.all("/fb.do", Ok.fbDo(world)),
-    HttpRouter.all("/api/*", Ok.apiPath(world)),
+    HttpRouter.all("/fb.do", onlyVerbs(["GET", "POST"], Ok.fbDo(world))),
+    HttpRouter.all("/api/*", onlyVerbs(["GET", "POST"], Ok.apiPath(world))),
     HttpRouter.all("/oauth/token.do", Ok.tokenEndpoint(world)),
     HttpRouter.all("/oauth/authorize", Ok.authorize(world)),
     HttpRouter.all("/dk", Ok.dk(world)),
-    HttpRouter.all("/mailru/platform/api", MailRu.api(world)),
-    HttpRouter.all("/mailru/platform/*", MailRu.publicData(world)),
+    HttpRouter.all("/mailru/platform/api", onlyVerbs(["GET", "POST"], MailRu.api(world))),
+    HttpRouter.all("/mailru/platform/*", onlyVerbs(["GET"], MailRu.publicData(world))),
     HttpRouter.all("/mailru/oauth/token", MailRu.token(world)),
     HttpRouter.all("/mailru/oauth/authorize", MailRu.authorize(world)),
     HttpRouter.all("/mailru/cgi-bin/auth", MailRu.auth(world)),

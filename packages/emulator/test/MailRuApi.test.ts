@@ -67,11 +67,11 @@ describe("Mail.Ru: /platform/api", () => {
       assert.isString(post.post_id)
     }).pipe(Effect.provide(inProcess())))
 
-  it.effect("errors are nested: unknown method 2, application 100, signature 104, parameter 100, denied 202", () =>
+  it.effect("errors are nested: unknown method 2, application 103, signature 104, parameter 100, denied 202", () =>
     Effect.gen(function*() {
       const code = (answer: { text: string }) => JSON.parse(answer.text).error.error_code
       assert.strictEqual(code(yield* mailruSessionCall("nosuch.method")), 2)
-      assert.strictEqual(code(yield* send("POST", "https://appsmail.ru/platform/api", { app_id: "1", method: "users.getInfo", sig: "x" })), 100)
+      assert.strictEqual(code(yield* send("POST", "https://appsmail.ru/platform/api", { app_id: "1", method: "users.getInfo", sig: "x" })), 103)
       const forged = { app_id: mrApp.id, method: "friends.get", session_key: mrSession.accessToken, sig: "0".repeat(32) }
       assert.strictEqual(code(yield* send("POST", "https://appsmail.ru/platform/api", forged)), 104)
       assert.strictEqual(code(yield* mailruSessionCall("guestbook.post", { uid: mrOlga.uid })), 100)

@@ -150,8 +150,11 @@ export const mailruJson = (value: unknown, status = 200) =>
   HttpServerResponse.text(JSON.stringify(value), { status, contentType: "text/javascript; charset=utf-8" })
 
 /** Mail.Ru's nested error body. */
-export const mailruError = (code: number, message?: string) =>
-  mailruJson({ error: { error_code: code, error_msg: message ?? mailruErrorMessages[code] ?? `Error ${code}` } })
+export const mailruError = (code: number, message?: string, status = 200) =>
+  mailruJson(
+    { error: { error_code: code, error_msg: message ?? mailruErrorMessages[code] ?? `Error ${code}` } },
+    status
+  )
 
 export const oauthError = (error: string, description: string, status = 400) =>
   HttpServerResponse.unsafeJson({ error, error_description: description }, { status })
@@ -237,3 +240,18 @@ export const withFaults = <R>(
     const answered = yield* answerFault(fault, kind, request)
     return answered ?? (yield* handle)
   })
+
+/**
+ * Answers only the verbs named: any other is refused with 405 and an `Allow` header, before the API sees it, as
+ * the vendors' endpoints are documented and used with GET and POST only (Mail.Ru's public data with GET).
+ */
+export const onlyVerbs = <E, R>(
+  verbs: ReadonlyArray<string>,
+  answer: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    verbs.includes(request.method)
+      ? answer
+      : Effect.succeed(
+        HttpServerResponse.text("Method Not Allowed", { status: 405, headers: { allow: verbs.join(", ") } })
+      ))

@@ -183,14 +183,15 @@ export const api = (world: World): Answer => {
     }
     const handle = Effect.gen(function*() {
       const at = yield* now
-      const fail = (code: number, message?: string, extra: Partial<LogEntry> = {}) =>
-        Effect.as(record(world, { ...entry, ...extra, verdict: `error ${code}` }), mailruError(code, message))
+      const fail = (code: number, message?: string, extra: Partial<LogEntry> = {}, status = 200) =>
+        Effect.as(record(world, { ...entry, ...extra, verdict: `error ${code}` }), mailruError(code, message, status))
       if (method === "") return yield* fail(100, "method is required")
       const app = applicationById(params["app_id"])
-      if (app === undefined) return yield* fail(100, "app_id: no such application")
-      if (!Object.hasOwn(table, method)) return yield* fail(2)
       const sig = (params["sig"] ?? "").toLowerCase()
-      if (sig === "") return yield* fail(104, "sig is required")
+      // A request without a signature is refused before anything else, with HTTP 400 and error 100.
+      if (sig === "") return yield* fail(100, "sig is required", {}, 400)
+      if (app === undefined) return yield* fail(103)
+      if (!Object.hasOwn(table, method)) return yield* fail(2)
       const sessionKey = params["session_key"]
       let grant: AccessGrant | undefined
       if (sessionKey !== undefined) {
