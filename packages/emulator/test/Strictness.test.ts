@@ -5,7 +5,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { inProcess, json, mrApp, send } from "./helpers.js"
+import { Seed } from "@okmail/emulator"
+import { inProcess, json, mailruServerSig, mrApp, mrSession, okApp, okIvan, okSig, send } from "./helpers.js"
 
 const withVerb = (method: "PUT" | "DELETE" | "PATCH" | "POST" | "GET", url: string) =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
@@ -42,5 +43,32 @@ describe("the emulator refuses what the vendors refuse", () => {
       assert.strictEqual(posted.allow, "GET")
       const read = yield* withVerb("GET", "https://appsmail.ru/platform/mail/ivan")
       assert.strictEqual(read.status, 200)
+    }).pipe(Effect.provide(inProcess())))
+
+  it.effect("OK friends.get needs a session even with fid: 453, however well the call is signed", () =>
+    Effect.gen(function*() {
+      const params: Record<string, string> = {
+        application_key: okApp.key,
+        method: "friends.get",
+        fid: okIvan.uid,
+        format: "json"
+      }
+      params["sig"] = okSig(params, okApp.secretKey)
+      const answer = json(yield* send("POST", "https://api.ok.ru/fb.do", params))
+      assert.strictEqual(answer.error_code, 453)
+    }).pipe(Effect.provide(inProcess())))
+
+  it.effect("Mail.Ru: a blocked user's data is not served (202)", () =>
+    Effect.gen(function*() {
+      const params: Record<string, string> = {
+        app_id: mrApp.id,
+        method: "stream.get",
+        secure: "1",
+        session_key: mrSession.accessToken,
+        uid: Seed.mailru.blocked.uid
+      }
+      params["sig"] = mailruServerSig(params, mrApp.secretKey)
+      const answer = json(yield* send("POST", "https://appsmail.ru/platform/api", params))
+      assert.strictEqual(answer.error.error_code, 202)
     }).pipe(Effect.provide(inProcess())))
 })

@@ -89,8 +89,14 @@ const subject = (call: Call, run: (user: Seed.MailRuUser) => MethodResult): Meth
   const uid = call.params["uid"] ?? call.grant?.uid
   if (uid === undefined) return failure(100, "uid is required without a session")
   const user = userById(uid)
-  return user === undefined ? failure(100, "uid: no such user") : run(user)
+  if (user === undefined) return failure(100, "uid: no such user")
+  // A blocked user's data is not served.
+  return user.blocked ? failure(202) : run(user)
 }
+
+// The friends methods list the session user's friends: without a session they fail as the vendor does (102).
+const withSession = (call: Call, run: () => MethodResult): MethodResult =>
+  call.grant === undefined ? failure(102) : run()
 
 const extended = (call: Call) => call.params["ext"] === "1"
 
@@ -113,8 +119,9 @@ const methods = (world: World): Readonly<Record<string, (call: Call) => MethodRe
       return user === undefined ? [] : [userView(user, call.grant?.uid)]
     }))
   },
-  "friends.get": (call) => subject(call, (user) => friendsOf(call, user, () => true)),
-  "friends.getAppUsers": (call) => subject(call, (user) => friendsOf(call, user, (friend) => friend.appInstalled)),
+  "friends.get": (call) => withSession(call, () => subject(call, (user) => friendsOf(call, user, () => true))),
+  "friends.getAppUsers": (call) =>
+    withSession(call, () => subject(call, (user) => friendsOf(call, user, (friend) => friend.appInstalled))),
   "stream.get": (call) =>
     subject(call, (user) => {
       if (!hasScope(call, "stream")) return failure(202)

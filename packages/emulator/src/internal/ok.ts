@@ -79,7 +79,8 @@ const methods = (world: World): Readonly<Record<string, (call: Call) => MethodRe
   },
   "friends.get": (call) => {
     const fid = call.params["fid"]
-    if (fid === undefined && call.session === undefined) return failure(453)
+    // The method needs a session, whosever friends it lists (the vendor's 453 SESSION_REQUIRED).
+    if (call.session === undefined) return failure(453)
     const owner = userById(fid ?? call.session!.grant.uid)
     if (owner === undefined) return failure(300, "NOT_FOUND : User not found")
     const offset = Number(call.params["offset"] ?? "0")
