@@ -96,6 +96,23 @@ describe("OK.ru login and permission pages", () => {
       assert.strictEqual(fragment(declined.headers["location"]!).get("error"), "access_denied")
     }).pipe(Effect.provide(inProcess())))
 
+  it.effect("the code flow's refusal carries error=access_denied in the query, not the fragment (RFC 6749 4.1.2.1)", () =>
+    Effect.gen(function*() {
+      const start = yield* send("GET", authorizeUrl(okApp.id).replace("response_type=token", "response_type=code"))
+      const cookie = cookieOf(start)
+      const action = "https://connect.ok.ru/dk?cmd=OAuth2Login&st.cmd=OAuth2Login"
+      yield* send("POST", action, { "fr.posted": "set", "fr.email": okIvan.login, "fr.password": okIvan.password }, cookie)
+      const declined = yield* send(
+        "POST",
+        "https://connect.ok.ru/dk?st.cmd=OAuth2Permissions&cmd=OAuth2Permissions",
+        { "fr.posted": "set", "fr.token": "whatever" },
+        cookie
+      )
+      const location = new URL(declined.headers["location"]!)
+      assert.strictEqual(location.searchParams.get("error"), "access_denied")
+      assert.strictEqual(location.hash, "")
+    }).pipe(Effect.provide(inProcess())))
+
   it.effect("an unknown application gets an error page, not a login form", () =>
     Effect.gen(function*() {
       const answer = yield* send("GET", authorizeUrl("999999999999"))

@@ -340,8 +340,10 @@ export const authorize = (world: World): Answer =>
     return withFaults(world, "ok", ["oauth/authorize"], "page", entry, handle)
   })
 
-const redirectWith = (session: { redirectUri: string }, fragment: URLSearchParams) =>
-  found(`${session.redirectUri}#${fragment.toString()}`)
+// The implicit flow's answer travels in the fragment; the code flow's, refusals included, in the query (RFC 6749
+// 4.1.2 and 4.1.2.1).
+const redirectWith = (session: { redirectUri: string; responseType: string }, answer: URLSearchParams) =>
+  found(`${session.redirectUri}${session.responseType === "code" ? "?" : "#"}${answer.toString()}`)
 
 /** `/dk`: the login page (`st.cmd=OAuth2Login`) and the permission page (`st.cmd=OAuth2Permissions`). */
 export const dk = (world: World): Answer =>

@@ -56,7 +56,9 @@ export const permissionPage = (options: {
   readonly session: PageSession
 }) => {
   const name = escapeHtml(`${options.user.first_name} ${options.user.last_name}`)
-  const cancel = escapeHtml(`${options.session.redirectUri}#error=access_denied`)
+  const cancel = escapeHtml(
+    `${options.session.redirectUri}${options.session.responseType === "code" ? "?" : "#"}error=access_denied`
+  )
   return `${head("Одноклассники")}
 <body>
 <div id="hook_Block_OAuth2Permissions" class="hookBlock">
