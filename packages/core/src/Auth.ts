@@ -450,10 +450,7 @@ export const post = (options: {
   readonly timeout: Duration.DurationInput
 }): Effect.Effect<{ readonly status: number; readonly body: unknown }, TransportError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const request: ApiHttp.Request = { ...options, httpMethod: "POST" }
-    const response = yield* ApiHttp.send(request)
-    const body = yield* ApiHttp.parseJson(request, response)
-    return { status: response.status, body }
+    return yield* ApiHttp.exchangeJson({ ...options, httpMethod: "POST" })
   })
 
 /**

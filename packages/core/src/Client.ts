@@ -239,9 +239,7 @@ export const make = <C extends Settings.Settings, S, T, R>(
           timeout: settings.timeout,
           maxBodyBytes: settings.maxBodyBytes
         }
-        const response = yield* ApiHttp.sendWith(http, request, timeLimit)
-        const body = yield* ApiHttp.parseJson(request, response)
-        return { status: response.status, body }
+        return yield* ApiHttp.exchangeJsonWith(http, request, timeLimit)
       })
 
     const answer = (method: string, url: string, raw: boolean) =>
@@ -261,9 +259,7 @@ export const make = <C extends Settings.Settings, S, T, R>(
         RateLimit.limitWith(
           exchange(method, url, signed, settings.httpMethod).pipe(Effect.flatMap(answer(method, url, raw))),
           rate,
-          rate.byToken && Option.isSome(token)
-            ? RateLimit.key(dialect.rateLimitKey(signed), token.value.accessToken)
-            : dialect.rateLimitKey(signed)
+          RateLimit.callKey(rate, dialect.rateLimitKey(signed), token)
         ))
 
     const run = (method: string, params: Params.Params | undefined, raw: boolean) =>

@@ -367,12 +367,17 @@ export const key = (application: string, token?: Redacted.Redacted<string>): str
  */
 export const limitCall = (application: string, token: Option.Option<Token>) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(RateLimit, (limiter) =>
-    limitWith(
-      effect,
-      limiter,
-      limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application
-    ))
+  Effect.flatMap(RateLimit, (limiter) => limitWith(effect, limiter, callKey(limiter, application, token)))
+
+/**
+ * The key `limiter` counts a call of `application` with `token` under: the application, or the application and
+ * the token when the limiter is set `byToken`.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const callKey = (limiter: Service, application: string, token: Option.Option<Token>): string =>
+  limiter.byToken && Option.isSome(token) ? key(application, token.value.accessToken) : application
 
 /**
  * Tells whether a failure is the server saying too many calls: a `RateLimitedError`, or HTTP status 429.

@@ -117,14 +117,12 @@ export const renewal = <RR>(options: {
       : (stale) =>
         refresh === undefined || stale.refreshToken === undefined
           ? reauthorize
-          : Effect.catchIf(withRefreshToken(stale), refused, () => reauthorize),
+          : Effect.catchIf(withRefreshToken(stale), TokenRefresh.isRefusedGrant, () => reauthorize),
     reauthorizes: reauthorize !== undefined,
     settings: options.settings
   }
 }
 
-// The OAuth server answers invalid_grant for a refresh token that was revoked, expired or already used.
-const refused = (error: TokenRefresh.RefreshError) => error._tag === "OAuthError" && error.error === "invalid_grant"
 
 const storeOf = <ES, RS>(store: Layer.Layer<TokenStore.TokenStore, ES, RS> | undefined) =>
   store ?? (TokenStore.layerMemory() as Layer.Layer<TokenStore.TokenStore, ES, RS>)

@@ -83,8 +83,14 @@ export class TokenRefresh extends Context.Tag("@okmail/core/TokenRefresh")<Token
 
 const sameToken = (a: Token, b: Token) => Redacted.value(a.accessToken) === Redacted.value(b.accessToken)
 
-// The OAuth server answers invalid_grant for a refresh token that was revoked, expired or already spent.
-const refusedGrant = (error: RefreshError): boolean =>
+/**
+ * Whether a renewal failed because the OAuth server refused the refresh token (`invalid_grant`: revoked, expired
+ * or already spent), as opposed to failing on its way there.
+ *
+ * @since 0.1.0
+ * @category Guards
+ */
+export const isRefusedGrant = (error: RefreshError): boolean =>
   Predicate.isTagged(error, "OAuthError") && (error as { readonly error?: unknown }).error === "invalid_grant"
 
 /**
@@ -118,7 +124,7 @@ export const make = (
         const outcome = yield* renew(stale).pipe(
           Effect.map((token) => ({ token, fromStore: false })),
           // A refused refresh token may have been spent by another process that stored what it got.
-          Effect.catchIf(refusedGrant, (error) =>
+          Effect.catchIf(isRefusedGrant, (error) =>
             Effect.flatMap(storedOtherThan(stale), (other) =>
               Option.isSome(other)
                 ? Effect.succeed({ token: other.value, fromStore: true })

@@ -31,7 +31,8 @@ import {
   NotJsonError,
   ResponseTooLargeError,
   StatusError,
-  TimeoutError
+  TimeoutError,
+  type TransportError
 } from "../TransportError.js"
 
 /**
@@ -325,3 +326,29 @@ export const parseJson = (
  */
 export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * Sends the request with `client` (see `sendWith`) and reads the answer's body as JSON (see `parseJson`): the one
+ * exchange under API calls, token requests and one-off requests.
+ *
+ * @since 0.1.0
+ * @category Sending
+ */
+export const exchangeJsonWith = (
+  client: HttpClient.HttpClient,
+  request: Request,
+  timeLimit?: TimeLimit.TimeLimit
+): Effect.Effect<{ readonly status: number; readonly body: unknown }, TransportError> =>
+  Effect.flatMap(sendWith(client, request, timeLimit), (response) =>
+    Effect.map(parseJson(request, response), (body) => ({ status: response.status, body })))
+
+/**
+ * `exchangeJsonWith` with the `HttpClient` of the context.
+ *
+ * @since 0.1.0
+ * @category Sending
+ */
+export const exchangeJson = (
+  request: Request
+): Effect.Effect<{ readonly status: number; readonly body: unknown }, TransportError, HttpClient.HttpClient> =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => exchangeJsonWith(client, request))

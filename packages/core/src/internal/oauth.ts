@@ -64,19 +64,18 @@ export const requestToken = (
       timeout: request.timeout,
       maxBodyBytes: request.maxBodyBytes
     }
-    const response = yield* ApiHttp.send(httpRequest)
-    const body = yield* ApiHttp.parseJson(httpRequest, response)
+    const { body, status } = yield* ApiHttp.exchangeJson(httpRequest)
     if (ApiHttp.isRecord(body) && typeof body["error"] === "string") {
       return yield* new OAuthError({
         api: request.api,
         error: body["error"],
         errorDescription: stringField(body, "error_description"),
-        status: response.status,
+        status: status,
         endpoint: request.endpoint
       })
     }
-    if (!ApiHttp.isRecord(body) || response.status >= 400) {
-      return yield* new StatusError({ method: request.endpoint, url: redactUrl(request.url), status: response.status })
+    if (!ApiHttp.isRecord(body) || status >= 400) {
+      return yield* new StatusError({ method: request.endpoint, url: redactUrl(request.url), status: status })
     }
     return body
   })
